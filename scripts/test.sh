@@ -1,0 +1,32 @@
+#!/usr/bin/env bash
+# The whole test suite: formatting, lints, host tests (unit, integration,
+# doctests, trybuild UI tests), no_std builds for Cortex-M, the core's tests
+# under Miri, and every example run with its output checked.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+step() { printf '\n== %s\n' "$*"; }
+
+bash scripts/setup.sh
+
+step "cargo fmt --check"
+cargo fmt --all -- --check
+
+step "cargo clippy (workspace, all targets, -D warnings)"
+cargo clippy --workspace --all-targets -- -D warnings
+
+step "cargo test --workspace"
+cargo test --workspace
+
+step "no_std builds of wrt-async-core"
+cargo build -p wrt-async-core --no-default-features --target thumbv7em-none-eabihf
+cargo build -p wrt-async-core --no-default-features --features alloc --target thumbv7em-none-eabihf
+cargo build -p wrt-async-core --no-default-features --features critical-section --target thumbv6m-none-eabi
+
+step "Miri: cargo +nightly miri test -p wrt-async-core"
+MIRIFLAGS="${MIRIFLAGS:--Zmiri-strict-provenance}" cargo +nightly miri test -p wrt-async-core --tests
+
+step "examples"
+bash scripts/run-examples.sh
+
+step "all checks passed"
