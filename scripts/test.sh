@@ -18,10 +18,14 @@ cargo clippy --workspace --all-targets -- -D warnings
 step "cargo test --workspace"
 cargo test --workspace
 
+step "cargo test -p wrt-async-core --features log (trace points)"
+cargo test -p wrt-async-core --features log --test logging
+
 step "no_std builds of wrt-async-core"
 cargo build -p wrt-async-core --no-default-features --target thumbv7em-none-eabihf
 cargo build -p wrt-async-core --no-default-features --features alloc --target thumbv7em-none-eabihf
 cargo build -p wrt-async-core --no-default-features --features critical-section --target thumbv6m-none-eabi
+cargo build -p wrt-async-core --no-default-features --features defmt --target thumbv7em-none-eabihf
 
 step "Miri: cargo +nightly miri test -p wrt-async-core"
 MIRIFLAGS="${MIRIFLAGS:--Zmiri-strict-provenance}" cargo +nightly miri test -p wrt-async-core --tests

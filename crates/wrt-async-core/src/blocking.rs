@@ -39,16 +39,22 @@ where
     let spawned = std::thread::Builder::new()
         .name("wrt-blocking".into())
         .spawn(move || {
-            let outcome = std::panic::catch_unwind(core::panic::AssertUnwindSafe(work))
-                .map_err(|payload| {
+            let outcome =
+                std::panic::catch_unwind(core::panic::AssertUnwindSafe(work)).map_err(|payload| {
                     crate::runtime::drop_payload(payload);
                     ExecutorError::TaskPanicked
                 });
-            *done.result.lock().unwrap_or_else(std::sync::PoisonError::into_inner) = Some(outcome);
+            *done
+                .result
+                .lock()
+                .unwrap_or_else(std::sync::PoisonError::into_inner) = Some(outcome);
             done.waker.wake();
         });
     if spawned.is_err() {
-        *shared.result.lock().unwrap_or_else(std::sync::PoisonError::into_inner) =
+        *shared
+            .result
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner) =
             Some(Err(ExecutorError::OutOfResources));
     }
     BlockingTask { shared }

@@ -149,9 +149,8 @@ pub trait WrtExecutor: Send + Sync {
     /// The default returns `NotSupported`.
     fn block_on_dyn(
         &'static self,
-        future: Pin<&mut (dyn Future<Output = ()> + '_)>,
+        _future: Pin<&mut (dyn Future<Output = ()> + '_)>,
     ) -> Result<(), ExecutorError> {
-        drop(future);
         Err(ExecutorError::NotSupported)
     }
 

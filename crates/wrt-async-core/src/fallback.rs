@@ -8,6 +8,7 @@ use core::task::{Context, Poll, RawWaker, RawWakerVTable, Waker};
 use crate::atomic::{AtomicBool, AtomicU32, AtomicUsize, IdCounter, Ordering};
 use crate::context::{self, TaskScope};
 use crate::park::Parker;
+use crate::trace::{event, warning};
 use crate::{ExecutorError, ExecutorStats, TaskHandle, TaskRef, WrtExecutor};
 
 /// How many tasks the default fallback executor runs at once.
@@ -118,8 +119,12 @@ impl<const N: usize> FallbackExecutor<N> {
     );
     const ALL_SLOTS: u32 = if N >= 32 { u32::MAX } else { (1u32 << N) - 1 };
 
-    const WAKER_VTABLE: RawWakerVTable =
-        RawWakerVTable::new(Self::waker_clone, Self::waker_wake, Self::waker_wake, Self::waker_drop);
+    const WAKER_VTABLE: RawWakerVTable = RawWakerVTable::new(
+        Self::waker_clone,
+        Self::waker_wake,
+        Self::waker_wake,
+        Self::waker_drop,
+    );
 
     /// A running executor with no tasks. `const`, so it can be a `static`.
     pub const fn new() -> Self {
@@ -246,7 +251,9 @@ impl<const N: usize> FallbackExecutor<N> {
         if !self.running.load(Ordering::Acquire) {
             return Err(ExecutorError::NotRunning);
         }
-        let index = self.claim_slot()?;
+        let index = self.claim_slot().inspect_err(|_| {
+            warning!("wrt fallback: spawn refused, all {} task slots are live", N);
+        })?;
         // SAFETY: `claim_slot` gave us this slot: no other thread touches it
         // until it is published through `live` below. It is `None` (its last
         // task was taken out before the slot was freed).
@@ -262,6 +269,7 @@ impl<const N: usize> FallbackExecutor<N> {
             return Err(ExecutorError::NotRunning);
         }
         self.wake_task(index);
+        event!("wrt fallback: spawned task {} in slot {}", id, index);
         Ok(TaskHandle {
             id,
             waker: Some(self.waker(index)),
@@ -324,7 +332,8 @@ impl<const N: usize> FallbackExecutor<N> {
         let mut polled = false;
         {
             let _scope = TaskScope::enter(self, true);
-            let mut batch = self.ready.swap(0, Ordering::AcqRel) & self.live.load(Ordering::Acquire);
+            let mut batch =
+                self.ready.swap(0, Ordering::AcqRel) & self.live.load(Ordering::Acquire);
             while batch != 0 {
                 polled = true;
                 let index = batch.trailing_zeros() as usize;
@@ -356,21 +365,29 @@ impl<const N: usize> FallbackExecutor<N> {
         let waker = self.waker(index);
         let mut cx = Context::from_waker(&waker);
         // Only the driver writes this counter: a plain load + store suffices.
-        self.polls
-            .store(self.polls.load(Ordering::Relaxed).wrapping_add(1), Ordering::Relaxed);
+        self.polls.store(
+            self.polls.load(Ordering::Relaxed).wrapping_add(1),
+            Ordering::Relaxed,
+        );
         match isolate(|| task.poll(&mut cx)) {
             Ok(Poll::Pending) => {}
             Ok(Poll::Ready(())) => {
+                event!("wrt fallback: task in slot {} completed", index);
                 let task = slot.take();
-                self.completed
-                    .store(self.completed.load(Ordering::Relaxed).wrapping_add(1), Ordering::Relaxed);
+                self.completed.store(
+                    self.completed.load(Ordering::Relaxed).wrapping_add(1),
+                    Ordering::Relaxed,
+                );
                 // A destructor that panics must not take the executor down.
                 let _ = isolate(move || drop(task));
                 self.free_slot(index);
             }
             Err(()) => {
-                self.panicked
-                    .store(self.panicked.load(Ordering::Relaxed).wrapping_add(1), Ordering::Relaxed);
+                warning!("wrt fallback: task in slot {} panicked; slot freed", index);
+                self.panicked.store(
+                    self.panicked.load(Ordering::Relaxed).wrapping_add(1),
+                    Ordering::Relaxed,
+                );
                 if let Some(task) = slot.take() {
                     let _ = isolate(move || task.fail());
                 }
@@ -432,7 +449,10 @@ impl<const N: usize> FallbackExecutor<N> {
     /// index in its low bits. No reference count: the executor is `'static`.
     #[inline]
     fn waker(&'static self, index: usize) -> Waker {
-        let data = (self as *const Self).cast::<u8>().wrapping_add(index).cast::<()>();
+        let data = (self as *const Self)
+            .cast::<u8>()
+            .wrapping_add(index)
+            .cast::<()>();
         // SAFETY: the vtable functions below only decode `data` back into
         // `&'static Self` (valid forever) and an index; they are thread-safe.
         unsafe { Waker::from_raw(RawWaker::new(data, &Self::WAKER_VTABLE)) }
@@ -492,7 +512,10 @@ impl<const N: usize> core::fmt::Debug for FallbackExecutor<N> {
 
 impl<const N: usize> WrtExecutor for FallbackExecutor<N> {
     #[cfg(feature = "alloc")]
-    fn spawn(&'static self, future: crate::BoxedFuture<'static, ()>) -> Result<TaskHandle, ExecutorError> {
+    fn spawn(
+        &'static self,
+        future: crate::BoxedFuture<'static, ()>,
+    ) -> Result<TaskHandle, ExecutorError> {
         self.spawn_inner(Task::Boxed(future))
     }
 
@@ -520,7 +543,12 @@ impl<const N: usize> WrtExecutor for FallbackExecutor<N> {
     }
 
     fn shutdown(&self) -> Result<(), ExecutorError> {
-        self.running.store(false, Ordering::SeqCst);
+        if self.running.swap(false, Ordering::SeqCst) {
+            event!(
+                "wrt fallback: shutdown, dropping {} live tasks",
+                self.live.load(Ordering::Relaxed).count_ones()
+            );
+        }
         // From another thread than the driver's, wait for the driver to
         // finish its task so every future is dropped before we return; from
         // inside a task, the driver (this thread) drains when it lets go.
@@ -544,7 +572,8 @@ impl<const N: usize> WrtExecutor for FallbackExecutor<N> {
 fn isolate<R>(f: impl FnOnce() -> R) -> Result<R, ()> {
     #[cfg(feature = "std")]
     {
-        std::panic::catch_unwind(core::panic::AssertUnwindSafe(f)).map_err(crate::runtime::drop_payload)
+        std::panic::catch_unwind(core::panic::AssertUnwindSafe(f))
+            .map_err(crate::runtime::drop_payload)
     }
     #[cfg(not(feature = "std"))]
     {

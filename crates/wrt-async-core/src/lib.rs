@@ -29,6 +29,8 @@
 //!   fallback executor, no allocator needed.
 //! - `critical-section`: for targets without compare-and-swap (thumbv6m);
 //!   the application provides the critical-section implementation.
+//! - `log` / `defmt`: trace spawn, completion, panics, pool exhaustion and
+//!   shutdown.
 //! - `macros` (default): `#[wrt::main]`, `#[wrt::task]`, `#[wrt::executor]`,
 //!   `#[wrt::test]`.
 #![no_std]
@@ -54,6 +56,7 @@ mod registry;
 mod runtime;
 pub mod sync;
 mod task;
+mod trace;
 
 #[doc(hidden)]
 #[path = "private.rs"]

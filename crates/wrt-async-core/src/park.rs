@@ -46,7 +46,11 @@ impl Parker {
             // Taking the lock orders this notify after a waiter's check of the
             // epoch (done under the lock) or before it: either it saw the new
             // epoch or it is inside `wait` and gets the notification.
-            drop(self.lock.lock().unwrap_or_else(std::sync::PoisonError::into_inner));
+            drop(
+                self.lock
+                    .lock()
+                    .unwrap_or_else(std::sync::PoisonError::into_inner),
+            );
             self.condvar.notify_all();
         }
     }
@@ -61,7 +65,10 @@ impl Parker {
             // driver's release in the fallback): one of the two sides sees
             // the other.
             self.sleepers.fetch_add(1, Ordering::SeqCst);
-            let mut guard = self.lock.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+            let mut guard = self
+                .lock
+                .lock()
+                .unwrap_or_else(std::sync::PoisonError::into_inner);
             while self.epoch.load(Ordering::SeqCst) == seen && !has_work() {
                 guard = self
                     .condvar

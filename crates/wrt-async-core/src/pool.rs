@@ -7,11 +7,12 @@ use core::pin::Pin;
 use core::ptr;
 use core::task::{Context, Poll, Waker};
 
+use crate::ExecutorError;
 use crate::atomic::{AtomicU8, Ordering};
 use crate::join::{JoinTarget, SpawnToken};
 use crate::sync::AtomicWaker;
 use crate::task::{RunTask, TaskRef};
-use crate::ExecutorError;
+use crate::trace::warning;
 
 /// The `TaskRef` exists (the task may still be polled).
 const RUNNER: u8 = 1;
@@ -76,6 +77,7 @@ where
                 return SpawnToken::new(Ok((TaskRef::new(slot), slot.join_handle())));
             }
         }
+        warning!("wrt task pool: all {} slots in use, spawn refused", N);
         SpawnToken::new(Err(ExecutorError::OutOfResources))
     }
 

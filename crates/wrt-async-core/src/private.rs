@@ -45,8 +45,12 @@ task_fn!(A0, A1, A2, A3, A4, A5, A6, A7, A8, A9, A10);
 task_fn!(A0, A1, A2, A3, A4, A5, A6, A7, A8, A9, A10, A11);
 task_fn!(A0, A1, A2, A3, A4, A5, A6, A7, A8, A9, A10, A11, A12);
 task_fn!(A0, A1, A2, A3, A4, A5, A6, A7, A8, A9, A10, A11, A12, A13);
-task_fn!(A0, A1, A2, A3, A4, A5, A6, A7, A8, A9, A10, A11, A12, A13, A14);
-task_fn!(A0, A1, A2, A3, A4, A5, A6, A7, A8, A9, A10, A11, A12, A13, A14, A15);
+task_fn!(
+    A0, A1, A2, A3, A4, A5, A6, A7, A8, A9, A10, A11, A12, A13, A14
+);
+task_fn!(
+    A0, A1, A2, A3, A4, A5, A6, A7, A8, A9, A10, A11, A12, A13, A14, A15
+);
 
 /// Bytes of a `TaskPool<Fut, N>` for the future type of `f`.
 pub const fn pool_size<F, Args, Fut, const N: usize>(f: F) -> usize
@@ -76,7 +80,10 @@ where
     Fut: Future<Output: Send> + Send + 'static,
 {
     let _ = f;
-    assert!(N > 0, "a #[wrt::task] pool needs at least one slot: use `pool = 1` or more");
+    assert!(
+        N > 0,
+        "a #[wrt::task] pool needs at least one slot: use `pool = 1` or more"
+    );
     TaskPool::new()
 }
 
@@ -142,8 +149,18 @@ macro_rules! alignments {
 }
 
 alignments!(
-    Align1 = 1, Align2 = 2, Align4 = 4, Align8 = 8, Align16 = 16, Align32 = 32, Align64 = 64,
-    Align128 = 128, Align256 = 256, Align512 = 512, Align1024 = 1024, Align2048 = 2048,
+    Align1 = 1,
+    Align2 = 2,
+    Align4 = 4,
+    Align8 = 8,
+    Align16 = 16,
+    Align32 = 32,
+    Align64 = 64,
+    Align128 = 128,
+    Align256 = 256,
+    Align512 = 512,
+    Align1024 = 1024,
+    Align2048 = 2048,
     Align4096 = 4096,
 );
 

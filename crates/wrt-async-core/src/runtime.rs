@@ -162,7 +162,9 @@ impl<F: Future> Future for ExecuteAsync<F> {
 /// Drops a panic payload whose own destructor might panic.
 #[cfg(feature = "std")]
 pub(crate) fn drop_payload(payload: alloc::boxed::Box<dyn core::any::Any + Send>) {
-    if let Err(inner) = std::panic::catch_unwind(core::panic::AssertUnwindSafe(move || drop(payload))) {
+    if let Err(inner) =
+        std::panic::catch_unwind(core::panic::AssertUnwindSafe(move || drop(payload)))
+    {
         core::mem::forget(inner);
     }
 }

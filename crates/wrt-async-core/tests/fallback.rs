@@ -42,7 +42,10 @@ fn block_on_returns_output_and_runs_spawned_tasks() {
     assert_eq!(out, "out");
     assert_eq!(ran.load(Ordering::SeqCst), 3);
     let stats = EXEC.stats();
-    assert_eq!((stats.live, stats.spawned, stats.completed, stats.panicked), (0, 3, 3, 0));
+    assert_eq!(
+        (stats.live, stats.spawned, stats.completed, stats.panicked),
+        (0, 3, 3, 0)
+    );
     assert_eq!(stats.polls, 6, "each task polled exactly twice");
 }
 
@@ -67,16 +70,26 @@ fn thirty_third_live_task_is_refused_and_slot_reused_at_once() {
     let gates: Vec<Signal> = (0..MAX_TASKS).map(|_| Signal::default()).collect();
     for gate in &gates {
         let gate = gate.clone();
-        EXEC.spawn(Box::pin(async move { gate.wait().await })).unwrap();
+        EXEC.spawn(Box::pin(async move { gate.wait().await }))
+            .unwrap();
     }
     EXEC.poll_once().unwrap();
-    assert_eq!(EXEC.spawn(Box::pin(async {})).unwrap_err(), ExecutorError::OutOfResources);
+    assert_eq!(
+        EXEC.spawn(Box::pin(async {})).unwrap_err(),
+        ExecutorError::OutOfResources
+    );
     assert_eq!(EXEC.stats().live, MAX_TASKS);
     gates[7].set();
     EXEC.poll_once().unwrap();
     assert_eq!(EXEC.stats().live, MAX_TASKS - 1);
-    assert!(EXEC.spawn(Box::pin(async {})).is_ok(), "a freed slot is reusable at once");
-    assert_eq!(EXEC.spawn(Box::pin(async {})).unwrap_err(), ExecutorError::OutOfResources);
+    assert!(
+        EXEC.spawn(Box::pin(async {})).is_ok(),
+        "a freed slot is reusable at once"
+    );
+    assert_eq!(
+        EXEC.spawn(Box::pin(async {})).unwrap_err(),
+        ExecutorError::OutOfResources
+    );
     EXEC.shutdown().unwrap();
 }
 
@@ -106,7 +119,10 @@ fn poll_once_polls_only_woken_tasks_each_at_most_once() {
     struct Spin(Arc<AtomicUsize>);
     impl std::future::Future for Spin {
         type Output = ();
-        fn poll(self: std::pin::Pin<&mut Self>, cx: &mut std::task::Context<'_>) -> std::task::Poll<()> {
+        fn poll(
+            self: std::pin::Pin<&mut Self>,
+            cx: &mut std::task::Context<'_>,
+        ) -> std::task::Poll<()> {
             self.0.fetch_add(1, Ordering::SeqCst);
             cx.waker().wake_by_ref();
             std::task::Poll::Pending
@@ -116,7 +132,10 @@ fn poll_once_polls_only_woken_tasks_each_at_most_once() {
     struct Sleep(Arc<AtomicUsize>);
     impl std::future::Future for Sleep {
         type Output = ();
-        fn poll(self: std::pin::Pin<&mut Self>, _: &mut std::task::Context<'_>) -> std::task::Poll<()> {
+        fn poll(
+            self: std::pin::Pin<&mut Self>,
+            _: &mut std::task::Context<'_>,
+        ) -> std::task::Poll<()> {
             self.0.fetch_add(1, Ordering::SeqCst);
             std::task::Poll::Pending
         }
@@ -125,9 +144,17 @@ fn poll_once_polls_only_woken_tasks_each_at_most_once() {
     EXEC.spawn(Box::pin(Sleep(sleeper_polls.clone()))).unwrap();
     for round in 1..=10 {
         EXEC.poll_once().unwrap();
-        assert_eq!(polls.load(Ordering::SeqCst), round, "self-waking task: once per call");
+        assert_eq!(
+            polls.load(Ordering::SeqCst),
+            round,
+            "self-waking task: once per call"
+        );
     }
-    assert_eq!(sleeper_polls.load(Ordering::SeqCst), 1, "never woken again, never polled again");
+    assert_eq!(
+        sleeper_polls.load(Ordering::SeqCst),
+        1,
+        "never woken again, never polled again"
+    );
     EXEC.shutdown().unwrap();
 }
 
@@ -202,7 +229,11 @@ fn block_on_sleeps_instead_of_spinning() {
     };
     EXEC.block_on(counted).unwrap();
     setter.join().unwrap();
-    assert_eq!(polls.load(Ordering::SeqCst), 2, "polled once, then once after the wake");
+    assert_eq!(
+        polls.load(Ordering::SeqCst),
+        2,
+        "polled once, then once after the wake"
+    );
 }
 
 #[test]
@@ -226,8 +257,14 @@ fn shutdown_drops_every_live_task_exactly_once() {
     EXEC.shutdown().unwrap();
     assert_eq!(drops.count(), 10, "a second shutdown drops nothing twice");
     assert_eq!(EXEC.stats().live, 0);
-    assert_eq!(EXEC.spawn(Box::pin(async {})).unwrap_err(), ExecutorError::NotRunning);
-    assert_eq!(EXEC.block_on(async {}).unwrap_err(), ExecutorError::NotRunning);
+    assert_eq!(
+        EXEC.spawn(Box::pin(async {})).unwrap_err(),
+        ExecutorError::NotRunning
+    );
+    assert_eq!(
+        EXEC.block_on(async {}).unwrap_err(),
+        ExecutorError::NotRunning
+    );
     assert_eq!(EXEC.poll_once().unwrap_err(), ExecutorError::NotRunning);
 }
 
@@ -241,7 +278,8 @@ fn shutdown_from_inside_a_task() {
         std::future::pending::<()>().await;
     }))
     .unwrap();
-    EXEC.spawn(Box::pin(async { EXEC.shutdown().unwrap() })).unwrap();
+    EXEC.spawn(Box::pin(async { EXEC.shutdown().unwrap() }))
+        .unwrap();
     let result = EXEC.block_on(std::future::pending::<()>());
     assert_eq!(result, Err(ExecutorError::NotRunning));
     assert_eq!(drops.count(), 1);
@@ -257,7 +295,9 @@ fn wakers_are_harmless_after_completion_and_shutdown() {
     EXEC.poll_once().unwrap();
     assert_eq!(EXEC.stats().polls, 1);
     EXEC.shutdown().unwrap();
-    waker.clone().wake();
+    // A clone is a waker of its own, woken (and dropped) by value.
+    let clone = waker.clone();
+    clone.wake();
     std::thread::spawn(move || waker.wake()).join().unwrap();
     assert_eq!(EXEC.stats().polls, 1);
 }
@@ -307,7 +347,9 @@ fn block_on_inside_a_task_is_an_error_not_a_deadlock() {
     EXEC.spawn(Box::pin(async move {
         s.lock().unwrap().push(EXEC.block_on(async { 1 }));
         s.lock().unwrap().push(OTHER.block_on(async { 2 }));
-        s.lock().unwrap().push(wrt_async_core::with_async(async { 3 }));
+        s.lock()
+            .unwrap()
+            .push(wrt_async_core::with_async(async { 3 }));
     }))
     .unwrap();
     EXEC.block_on(yield_now()).unwrap();
@@ -445,7 +487,10 @@ fn smaller_capacity() {
         let g = gate.clone();
         EXEC.spawn(Box::pin(async move { g.wait().await })).unwrap();
     }
-    assert_eq!(EXEC.spawn(Box::pin(async {})).unwrap_err(), ExecutorError::OutOfResources);
+    assert_eq!(
+        EXEC.spawn(Box::pin(async {})).unwrap_err(),
+        ExecutorError::OutOfResources
+    );
     assert_eq!(EXEC.stats().capacity, 2);
     assert!(size_of::<FallbackExecutor<2>>() < size_of::<FallbackExecutor<32>>());
     EXEC.shutdown().unwrap();

@@ -35,18 +35,30 @@ impl Future for Job {
 }
 
 fn job(value: u32) -> Job {
-    Job { wait: None, value, _token: None, panic: false }
+    Job {
+        wait: None,
+        value,
+        _token: None,
+        panic: false,
+    }
 }
 
 fn gated(signal: &Signal, value: u32, drops: &DropCounter) -> Job {
-    Job { wait: Some(signal.wait()), value, _token: Some(drops.token()), panic: false }
+    Job {
+        wait: Some(signal.wait()),
+        value,
+        _token: Some(drops.token()),
+        panic: false,
+    }
 }
 
 #[test]
 fn tasks_return_values_through_join_handles() {
     static POOL: TaskPool<Job, 4> = TaskPool::new();
     static EXEC: FallbackExecutor<8> = FallbackExecutor::new();
-    let joins: Vec<_> = (0..4).map(|v| POOL.claim(|| job(v * 10)).spawn_on(&EXEC).unwrap()).collect();
+    let joins: Vec<_> = (0..4)
+        .map(|v| POOL.claim(|| job(v * 10)).spawn_on(&EXEC).unwrap())
+        .collect();
     let ids: Vec<u64> = joins.iter().map(|j| j.id()).collect();
     assert!(ids.iter().all(|&id| id != 0));
     let out = EXEC
@@ -68,8 +80,14 @@ fn exhausted_pool_reports_out_of_resources_without_building_the_future() {
     static EXEC: FallbackExecutor = FallbackExecutor::new();
     let signal = Signal::default();
     let drops = DropCounter::default();
-    let a = POOL.claim(|| gated(&signal, 1, &drops)).spawn_on(&EXEC).unwrap();
-    let _b = POOL.claim(|| gated(&signal, 2, &drops)).spawn_on(&EXEC).unwrap();
+    let a = POOL
+        .claim(|| gated(&signal, 1, &drops))
+        .spawn_on(&EXEC)
+        .unwrap();
+    let _b = POOL
+        .claim(|| gated(&signal, 2, &drops))
+        .spawn_on(&EXEC)
+        .unwrap();
     let built = AtomicUsize::new(0);
     let err = POOL
         .claim(|| {
@@ -111,7 +129,10 @@ fn dropping_the_token_or_the_task_frees_the_slot() {
     let signal = Signal::default();
     drop(POOL.claim(|| gated(&signal, 1, &drops)));
     assert_eq!((POOL.in_use(), drops.count()), (0, 1));
-    let (task, join) = POOL.claim(|| gated(&signal, 1, &drops)).into_parts().unwrap();
+    let (task, join) = POOL
+        .claim(|| gated(&signal, 1, &drops))
+        .into_parts()
+        .unwrap();
     drop(task);
     assert_eq!(drops.count(), 2, "cancelling drops the future in place");
     assert!(join.is_finished());
@@ -127,7 +148,10 @@ fn shutdown_cancels_pool_tasks_and_join_reports_it() {
     static JOINER: FallbackExecutor = FallbackExecutor::new();
     let signal = Signal::default();
     let drops = DropCounter::default();
-    let join = POOL.claim(|| gated(&signal, 1, &drops)).spawn_on(&EXEC).unwrap();
+    let join = POOL
+        .claim(|| gated(&signal, 1, &drops))
+        .spawn_on(&EXEC)
+        .unwrap();
     EXEC.poll_once().unwrap();
     EXEC.shutdown().unwrap();
     assert_eq!(drops.count(), 1);
@@ -140,7 +164,12 @@ fn panicking_pool_task_reports_task_panicked() {
     static POOL: TaskPool<Job, 1> = TaskPool::new();
     static EXEC: FallbackExecutor = FallbackExecutor::new();
     let join = POOL
-        .claim(|| Job { wait: None, value: 0, _token: None, panic: true })
+        .claim(|| Job {
+            wait: None,
+            value: 0,
+            _token: None,
+            panic: true,
+        })
         .spawn_on(&EXEC)
         .unwrap();
     assert_eq!(EXEC.block_on(join), Ok(Err(ExecutorError::TaskPanicked)));
@@ -155,7 +184,10 @@ fn join_handle_wakes_across_threads() {
     static MAIN: FallbackExecutor = FallbackExecutor::new();
     let signal = Signal::default();
     let drops = DropCounter::default();
-    let join = POOL.claim(|| gated(&signal, 99, &drops)).spawn_on(&WORKER).unwrap();
+    let join = POOL
+        .claim(|| gated(&signal, 99, &drops))
+        .spawn_on(&WORKER)
+        .unwrap();
     let worker = std::thread::spawn(move || {
         WORKER.block_on(async {
             signal.set();
@@ -178,7 +210,10 @@ impl WrtExecutor for Forwarding {
     fn spawn(&'static self, future: BoxedFuture<'static, ()>) -> Result<TaskHandle, ExecutorError> {
         self.state.check_running()?;
         self.inner.spawn(future)?;
-        Ok(TaskHandle { id: self.state.next_id(), waker: None })
+        Ok(TaskHandle {
+            id: self.state.next_id(),
+            waker: None,
+        })
     }
     fn is_running(&self) -> bool {
         self.state.is_running()
@@ -193,12 +228,18 @@ impl WrtExecutor for Forwarding {
 fn pool_tasks_run_on_any_executor() {
     static POOL: TaskPool<Job, 2> = TaskPool::new();
     static INNER: FallbackExecutor = FallbackExecutor::new();
-    static OTHER: Forwarding = Forwarding { inner: &INNER, state: ExecutorState::new() };
+    static OTHER: Forwarding = Forwarding {
+        inner: &INNER,
+        state: ExecutorState::new(),
+    };
     let join = POOL.claim(|| job(7)).spawn_on(&OTHER).unwrap();
     assert_eq!(join.id(), 1);
     assert_eq!(INNER.block_on(join), Ok(Ok(7)));
     OTHER.shutdown().unwrap();
-    assert_eq!(POOL.claim(|| job(8)).spawn_on(&OTHER).unwrap_err(), ExecutorError::NotRunning);
+    assert_eq!(
+        POOL.claim(|| job(8)).spawn_on(&OTHER).unwrap_err(),
+        ExecutorError::NotRunning
+    );
     assert_eq!(POOL.in_use(), 0, "a refused spawn frees its slot");
 }
 

@@ -29,7 +29,11 @@ fn concurrent_registrations_elect_exactly_one() {
         })
         .collect();
     let results: Vec<_> = handles.into_iter().map(|h| h.join().unwrap()).collect();
-    let winners: Vec<usize> = results.iter().filter(|(_, r)| r.is_ok()).map(|(i, _)| *i).collect();
+    let winners: Vec<usize> = results
+        .iter()
+        .filter(|(_, r)| r.is_ok())
+        .map(|(i, _)| *i)
+        .collect();
     assert_eq!(winners.len(), 1, "{results:?}");
     for (_, r) in &results {
         if let Err(e) = r {

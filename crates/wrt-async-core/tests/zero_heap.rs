@@ -51,7 +51,10 @@ fn fallback_and_static_pools_allocate_nothing() {
     static POOL: TaskPool<Countdown, 8> = TaskPool::new();
     // Warm up whatever the test harness and thread-locals allocate once.
     EXEC.block_on(async {}).unwrap();
-    let (allocs, bytes) = (ALLOCATIONS.load(Ordering::SeqCst), BYTES.load(Ordering::SeqCst));
+    let (allocs, bytes) = (
+        ALLOCATIONS.load(Ordering::SeqCst),
+        BYTES.load(Ordering::SeqCst),
+    );
 
     let total = EXEC
         .block_on(async {
@@ -73,6 +76,10 @@ fn fallback_and_static_pools_allocate_nothing() {
     let stats = EXEC.stats();
     assert_eq!((stats.spawned, stats.completed), (800, 800));
 
-    assert_eq!(ALLOCATIONS.load(Ordering::SeqCst) - allocs, 0, "allocations");
+    assert_eq!(
+        ALLOCATIONS.load(Ordering::SeqCst) - allocs,
+        0,
+        "allocations"
+    );
     assert_eq!(BYTES.load(Ordering::SeqCst) - bytes, 0, "heap bytes");
 }
