@@ -1,1 +1,4 @@
-//! Shared bits of the examples (none yet).
+//! Code shared by the examples and their tests.
+
+pub mod round_robin;
+pub mod workload;

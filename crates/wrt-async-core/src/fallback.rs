@@ -77,9 +77,10 @@ impl Task {
 /// static EXEC: FallbackExecutor = FallbackExecutor::new();
 ///
 /// EXEC.spawn(Box::pin(async { println!("spawned task ran") })).unwrap();
-/// let answer = EXEC.block_on(async { 42 }).unwrap();
-/// assert_eq!(answer, 42);
+/// EXEC.poll_once().unwrap(); // polls every woken task once
 /// assert_eq!(EXEC.stats().completed, 1);
+/// // block_on drives its future (and the tasks) until the future completes.
+/// assert_eq!(EXEC.block_on(async { 42 }), Ok(42));
 /// ```
 #[repr(C, align(64))]
 pub struct FallbackExecutor<const N: usize = MAX_TASKS> {

@@ -1,0 +1,265 @@
+//! wrt-async on bare metal: static task pools, no heap, semihosting I/O.
+//!
+//! `main` runs a coordinator task twice; each round it spawns four workers
+//! that share a two-permit semaphore, then joins them and returns their
+//! total. Then a task waits for SysTick interrupts, so the executor really
+//! idles (`wfe`) and an interrupt handler wakes a task. Every result is
+//! checked here; any failed check or panic ends QEMU with a non-zero exit
+//! status. See docs/bare-metal.md.
+#![no_std]
+#![no_main]
+
+use core::future::Future;
+use core::panic::PanicInfo;
+use core::pin::Pin;
+use core::sync::atomic::{AtomicUsize, Ordering};
+use core::task::{Context, Poll};
+
+use cortex_m::peripheral::syst::SystClkSource;
+use cortex_m_rt::exception;
+use cortex_m_semihosting::debug;
+use cortex_m_semihosting::hprintln;
+use wrt::sync::{AtomicWaker, Semaphore};
+use wrt::{ExecutorError, FallbackExecutor};
+
+/// Runs every task. Eight slots are plenty (at most five tasks are live at
+/// once) and keep RAM use down on the 16 KiB Cortex-M0.
+static EXEC: FallbackExecutor<8> = FallbackExecutor::with_idle_hook(idle);
+
+/// At most two workers hold the shared resource at once.
+static BUS: Semaphore = Semaphore::new(2);
+
+/// Workers holding a `BUS` permit right now, and the most ever seen at once.
+static HOLDERS: Counter = Counter::new();
+static MAX_HOLDERS: Counter = Counter::new();
+/// How often the executor found nothing to do.
+static IDLE_CALLS: Counter = Counter::new();
+/// SysTick interrupts so far (written only by the handler), and the task
+/// waiting for the next one.
+static TICKS: Counter = Counter::new();
+static TICK_WAKER: AtomicWaker = AtomicWaker::new();
+
+/// Per round: the workers' inputs; worker `n` returns `1 + 2 + .. + n`.
+const INPUTS: [u32; 4] = [10, 20, 30, 40];
+const ROUND_TOTAL: u32 = 55 + 210 + 465 + 820;
+const ROUNDS: u32 = 2;
+/// SysTick interrupts the ticker task waits for.
+const TICKS_TO_WAIT: usize = 3;
+/// SysTick period in core clock cycles: 4 ms on QEMU mps2-an386 (25 MHz),
+/// 6.25 ms on microbit (16 MHz).
+const TICK_CYCLES: u32 = 100_000;
+
+#[wrt::main(entry = cortex_m_rt::entry)]
+async fn main() {
+    // This body runs on the built-in default executor (idle hook: a spin
+    // hint), and `executor = &EXEC` cannot be combined with `entry`.
+    // Registering EXEC alone is not enough: `.spawn()` would put tasks on
+    // EXEC while only the default executor is driven, and they would never
+    // run. So register EXEC and drive the application with EXEC's own
+    // `block_on` (a nested `block_on` in a root future is allowed).
+    if let Err(error) = wrt::register_executor_static(&EXEC) {
+        fail(format_args!("register_executor_static: {error}"));
+    }
+    match EXEC.block_on(app()) {
+        Ok(()) => hprintln!("bare-metal: all checks passed"),
+        Err(error) => fail(format_args!("EXEC.block_on: {error}")),
+    }
+    // Ends the QEMU run. A plain call, not a diverging `-> !` one: code the
+    // macro puts after the body would be `unreachable_code` otherwise.
+    debug::exit(debug::EXIT_SUCCESS);
+}
+
+async fn app() {
+    hprintln!("bare-metal: {} on {}", TARGET, MACHINE);
+    for round in 1..=ROUNDS {
+        // Pool slots are recycled once a task is joined, so round 2 reuses
+        // round 1's slots: nothing is allocated, nothing leaks.
+        let total = coordinator(INPUTS).spawn().unwrap().await;
+        hprintln!("round {}: total = {:?}", round, total);
+        assert_eq!(total, Ok(Ok(ROUND_TOTAL)));
+    }
+
+    // The semaphore bounded the workers and every permit came back.
+    hprintln!("max concurrent permit holders: {}", MAX_HOLDERS.get());
+    assert_eq!(MAX_HOLDERS.get(), 2);
+    assert_eq!(HOLDERS.get(), 0);
+    assert_eq!(BUS.available_permits(), 2);
+
+    // Nothing else is ready while the ticker waits, so the executor idles in
+    // `wfe` until the SysTick handler wakes the task.
+    start_systick();
+    let ticks = ticker(TICKS_TO_WAIT).spawn().unwrap().await;
+    stop_systick();
+    hprintln!("ticker: {:?} SysTick interrupts", ticks);
+    // At least: QEMU's timers follow the host clock, so a stalled host may
+    // let two ticks pass between polls.
+    assert!(matches!(ticks, Ok(n) if n >= TICKS_TO_WAIT));
+    assert!(IDLE_CALLS.get() > 0, "the executor never idled");
+
+    let stats = EXEC.stats();
+    hprintln!(
+        "executor: spawned {} completed {} live {} polls {} idle {}",
+        stats.spawned,
+        stats.completed,
+        stats.live,
+        stats.polls,
+        IDLE_CALLS.get()
+    );
+    let tasks = ROUNDS as usize * (1 + INPUTS.len()) + 1;
+    assert_eq!(
+        (stats.spawned, stats.completed, stats.live),
+        (tasks, tasks, 0)
+    );
+}
+
+/// Spawns one worker per input, joins them all and returns their total.
+#[wrt::task(pool = 1)]
+async fn coordinator(inputs: [u32; 4]) -> Result<u32, ExecutorError> {
+    let handles = inputs.map(|n| worker(n).spawn());
+    // All four pool slots are taken until the workers are joined: a fifth
+    // spawn is refused instead of allocating.
+    assert_eq!(
+        worker(1).spawn().map(drop),
+        Err(ExecutorError::OutOfResources)
+    );
+    let mut total = 0;
+    for handle in handles {
+        // Spawn error, then join error, then the worker's own error.
+        total += handle?.await??;
+    }
+    Ok(total)
+}
+
+/// Sums `1..=n` while holding a `BUS` permit, yielding after every step so
+/// that the other workers run meanwhile and contend for the permits.
+#[wrt::task(pool = 4)]
+async fn worker(n: u32) -> Result<u32, ExecutorError> {
+    let _permit = BUS.acquire().await?;
+    HOLDERS.set(HOLDERS.get() + 1);
+    MAX_HOLDERS.set(MAX_HOLDERS.get().max(HOLDERS.get()));
+    let mut sum = 0;
+    for i in 1..=n {
+        sum += i;
+        YieldNow(false).await;
+    }
+    HOLDERS.set(HOLDERS.get() - 1);
+    Ok(sum)
+}
+
+/// Waits for `n` SysTick interrupts; returns how many happened meanwhile.
+#[wrt::task]
+async fn ticker(n: usize) -> usize {
+    let start = TICKS.get();
+    for _ in 0..n {
+        NextTick(TICKS.get()).await;
+    }
+    TICKS.get() - start
+}
+
+/// Resolves once the tick count differs from the one it holds.
+struct NextTick(usize);
+
+impl Future for NextTick {
+    type Output = ();
+
+    fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<()> {
+        // Register before checking: a tick between the two still wakes us.
+        TICK_WAKER.register(cx.waker());
+        if TICKS.get() == self.0 {
+            Poll::Pending
+        } else {
+            Poll::Ready(())
+        }
+    }
+}
+
+#[exception]
+fn SysTick() {
+    TICKS.set(TICKS.get() + 1);
+    TICK_WAKER.wake();
+}
+
+fn start_systick() {
+    // SAFETY: nothing else in this program uses the SysTick peripheral.
+    // (`steal` rather than `take`: `take` needs a critical-section
+    // implementation, which only the thumbv6m build links.)
+    let mut syst = unsafe { cortex_m::Peripherals::steal() }.SYST;
+    syst.set_clock_source(SystClkSource::Core);
+    syst.set_reload(TICK_CYCLES - 1);
+    syst.clear_current();
+    syst.enable_interrupt();
+    syst.enable_counter();
+}
+
+fn stop_systick() {
+    // SAFETY: as in `start_systick`.
+    let mut syst = unsafe { cortex_m::Peripherals::steal() }.SYST;
+    syst.disable_interrupt();
+    syst.disable_counter();
+}
+
+/// Lets the other ready tasks run: wakes itself and is pending once.
+struct YieldNow(bool);
+
+impl Future for YieldNow {
+    type Output = ();
+
+    fn poll(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<()> {
+        if self.0 {
+            return Poll::Ready(());
+        }
+        self.0 = true;
+        cx.waker().wake_by_ref();
+        Poll::Pending
+    }
+}
+
+/// The executor's idle hook: sleep until an event or interrupt. `wfe`
+/// rather than `wfi`: an interrupt that wakes a task between the executor's
+/// last look for work and this instruction sets the event register, so
+/// `wfe` returns at once instead of missing the wake-up.
+fn idle() {
+    IDLE_CALLS.set(IDLE_CALLS.get() + 1);
+    cortex_m::asm::wfe();
+}
+
+/// A counter with a single writer: thread-mode tasks (which only switch at
+/// `.await`s) or, for `TICKS`, the SysTick handler alone. Plain load and
+/// store, since thumbv6m has no atomic read-modify-write; with one writer,
+/// load-then-store cannot lose an update.
+struct Counter(AtomicUsize);
+
+impl Counter {
+    const fn new() -> Self {
+        Self(AtomicUsize::new(0))
+    }
+
+    fn get(&self) -> usize {
+        self.0.load(Ordering::Relaxed)
+    }
+
+    fn set(&self, value: usize) {
+        self.0.store(value, Ordering::Relaxed);
+    }
+}
+
+/// What this image was built for (set by build.rs).
+const TARGET: &str = env!("BARE_METAL_TARGET");
+const MACHINE: &str = env!("BARE_METAL_MACHINE");
+
+/// Reports a failure and ends the QEMU run with a non-zero exit status.
+fn fail(what: core::fmt::Arguments<'_>) -> ! {
+    hprintln!("bare-metal: FAILED: {}", what);
+    debug::exit(debug::EXIT_FAILURE);
+    // Only reached without a semihosting host.
+    loop {
+        cortex_m::asm::wfi();
+    }
+}
+
+/// Failed assertions land here too: print the message and location, then
+/// exit with a failure status so that the run script sees it.
+#[panic_handler]
+fn panic(info: &PanicInfo<'_>) -> ! {
+    fail(format_args!("{info}"))
+}
