@@ -49,23 +49,13 @@ const TICKS_TO_WAIT: usize = 3;
 /// 6.25 ms on microbit (16 MHz).
 const TICK_CYCLES: u32 = 100_000;
 
-#[wrt::main(entry = cortex_m_rt::entry)]
+/// `executor = &EXEC` registers EXEC before the body runs, so EXEC (with
+/// its `wfe` idle hook) drives the body and every task; no heap is needed.
+#[wrt::main(entry = cortex_m_rt::entry, executor = &EXEC)]
 async fn main() {
-    // This body runs on the built-in default executor (idle hook: a spin
-    // hint), and `executor = &EXEC` cannot be combined with `entry`.
-    // Registering EXEC alone is not enough: `.spawn()` would put tasks on
-    // EXEC while only the default executor is driven, and they would never
-    // run. So register EXEC and drive the application with EXEC's own
-    // `block_on` (a nested `block_on` in a root future is allowed).
-    if let Err(error) = wrt::register_executor_static(&EXEC) {
-        fail(format_args!("register_executor_static: {error}"));
-    }
-    match EXEC.block_on(app()) {
-        Ok(()) => hprintln!("bare-metal: all checks passed"),
-        Err(error) => fail(format_args!("EXEC.block_on: {error}")),
-    }
-    // Ends the QEMU run. A plain call, not a diverging `-> !` one: code the
-    // macro puts after the body would be `unreachable_code` otherwise.
+    app().await;
+    hprintln!("bare-metal: all checks passed");
+    // Ends the QEMU run with success.
     debug::exit(debug::EXIT_SUCCESS);
 }
 

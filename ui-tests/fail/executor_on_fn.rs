@@ -1,0 +1,4 @@
+#[wrt_async_core::executor]
+fn spawn() {}
+
+fn main() {}

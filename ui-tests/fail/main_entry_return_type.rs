@@ -1,0 +1,4 @@
+#[wrt_async_core::main(entry = inline)]
+async fn main() -> Result<(), std::io::Error> {
+    Ok(())
+}

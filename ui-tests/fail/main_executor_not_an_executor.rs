@@ -1,0 +1,2 @@
+#[wrt_async_core::main(executor = 5)]
+async fn main() {}

@@ -1,0 +1,4 @@
+#[wrt_async_core::task]
+const fn ticks() {}
+
+fn main() {}

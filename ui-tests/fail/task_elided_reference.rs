@@ -1,0 +1,4 @@
+#[wrt_async_core::task]
+async fn log(_message: &str) {}
+
+fn main() {}

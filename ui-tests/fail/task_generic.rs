@@ -1,0 +1,4 @@
+#[wrt_async_core::task]
+async fn show<T: Send + 'static>(_value: T) {}
+
+fn main() {}

@@ -1,0 +1,4 @@
+#[wrt_async_core::task]
+async fn show<'a>(_value: &'a str) {}
+
+fn main() {}

@@ -1,0 +1,4 @@
+#[wrt_async_core::task(pool = 0)]
+async fn never_runs() {}
+
+fn main() {}

@@ -1,0 +1,4 @@
+#[wrt_async_core::task]
+async unsafe fn poke(_address: usize) {}
+
+fn main() {}

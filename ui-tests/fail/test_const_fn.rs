@@ -1,0 +1,4 @@
+#[wrt_async_core::test]
+const unsafe fn qualified() {}
+
+fn main() {}

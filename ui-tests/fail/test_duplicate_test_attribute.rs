@@ -1,0 +1,5 @@
+#[wrt_async_core::test]
+#[test]
+async fn twice() {}
+
+fn main() {}

@@ -1,0 +1,4 @@
+#[wrt_async_core::test]
+async fn generic<T: Default>() {}
+
+fn main() {}

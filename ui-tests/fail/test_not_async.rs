@@ -1,0 +1,4 @@
+#[wrt_async_core::test]
+fn sync_test() {}
+
+fn main() {}
