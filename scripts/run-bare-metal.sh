@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Builds examples/bare-metal for a Cortex-M4F and a Cortex-M0, runs each image
+# Builds examples/bare-metal for a Cortex-M4F and a Cortex-M0 (and its
+# `embassy` binary, wrt tasks on embassy-executor, for the Cortex-M4F), runs each image
 # in QEMU (semihosting prints and carries the exit status), checks that it
 # passed, and prints the section sizes. Exits non-zero on any failure.
 #
@@ -17,10 +18,11 @@ target_dir="$example/target"
 final_line='bare-metal: all checks passed'
 timeout_secs=60
 
-# target | QEMU -machine | QEMU -cpu
+# target | QEMU -machine | QEMU -cpu | binary | cargo features ("-": none)
 configs=(
-    "thumbv7em-none-eabihf mps2-an386 cortex-m4"
-    "thumbv6m-none-eabi microbit cortex-m0"
+    "thumbv7em-none-eabihf mps2-an386 cortex-m4 wrt-bare-metal -"
+    "thumbv6m-none-eabi microbit cortex-m0 wrt-bare-metal -"
+    "thumbv7em-none-eabihf mps2-an386 cortex-m4 embassy embassy"
 )
 
 log() { printf '==> %s\n' "$*"; }
@@ -96,12 +98,17 @@ EOF
 
 failures=0
 for config in "${configs[@]}"; do
-    read -r target machine cpu <<<"$config"
-    log "building $target"
-    (cd "$example" && cargo build --release --target "$target" --target-dir "$target_dir")
-    elf="$target_dir/$target/release/wrt-bare-metal"
+    read -r target machine cpu bin features <<<"$config"
+    feature_args=()
+    if [ "$features" != "-" ]; then
+        feature_args=(--features "$features")
+    fi
+    log "building $bin for $target"
+    (cd "$example" && cargo build --release --target "$target" --target-dir "$target_dir" \
+        --bin "$bin" "${feature_args[@]}")
+    elf="$target_dir/$target/release/$bin"
 
-    log "running $target on QEMU $machine ($cpu)"
+    log "running $bin ($target) on QEMU $machine ($cpu)"
     status=0
     output=$(timeout "$timeout_secs" qemu-system-arm -cpu "$cpu" -machine "$machine" \
         -nographic -monitor none -serial none \
@@ -109,19 +116,19 @@ for config in "${configs[@]}"; do
     printf '%s\n' "$output" | sed 's/^/    | /'
 
     if [ "$status" -eq 124 ]; then
-        log "FAIL $target: no exit within ${timeout_secs}s"
+        log "FAIL $bin $target: no exit within ${timeout_secs}s"
         failures=$((failures + 1))
     elif [ "$status" -ne 0 ]; then
-        log "FAIL $target: exit status $status"
+        log "FAIL $bin $target: exit status $status"
         failures=$((failures + 1))
     elif ! grep -qxF "$final_line" <<<"$output"; then
-        log "FAIL $target: exit status 0 but no '$final_line'"
+        log "FAIL $bin $target: exit status 0 but no '$final_line'"
         failures=$((failures + 1))
     else
-        log "ok $target"
+        log "ok $bin $target"
     fi
 
-    log "sizes of $target"
+    log "sizes of $bin ($target)"
     print_sizes "$elf"
 done
 
