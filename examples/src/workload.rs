@@ -3,20 +3,7 @@
 
 use wrt::{ExecutorError, WrtExecutor};
 
-/// Pending once (waking itself), then ready: hands the executor back.
-pub async fn yield_now() {
-    let mut yielded = false;
-    core::future::poll_fn(|cx| {
-        if yielded {
-            core::task::Poll::Ready(())
-        } else {
-            yielded = true;
-            cx.waker().wake_by_ref();
-            core::task::Poll::Pending
-        }
-    })
-    .await
-}
+pub use wrt::yield_now;
 
 /// A stage of a small pipeline: yields `rounds` times, then returns its
 /// checksum.

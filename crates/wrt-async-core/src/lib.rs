@@ -57,6 +57,7 @@ mod runtime;
 pub mod sync;
 mod task;
 mod trace;
+mod yield_now;
 
 #[doc(hidden)]
 #[path = "private.rs"]
@@ -82,6 +83,7 @@ pub use registry::{
 pub use runtime::{AsyncRuntime, ExecuteAsync, with_async};
 pub use sync::Semaphore;
 pub use task::TaskRef;
+pub use yield_now::{YieldNow, yield_now};
 
 #[cfg(feature = "macros")]
 pub use wrt_async_macros::{executor, main, task, test};

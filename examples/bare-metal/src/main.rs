@@ -130,7 +130,7 @@ async fn worker(n: u32) -> Result<u32, ExecutorError> {
     let mut sum = 0;
     for i in 1..=n {
         sum += i;
-        YieldNow(false).await;
+        wrt::yield_now().await;
     }
     HOLDERS.set(HOLDERS.get() - 1);
     Ok(sum)
@@ -186,22 +186,6 @@ fn stop_systick() {
     let mut syst = unsafe { cortex_m::Peripherals::steal() }.SYST;
     syst.disable_interrupt();
     syst.disable_counter();
-}
-
-/// Lets the other ready tasks run: wakes itself and is pending once.
-struct YieldNow(bool);
-
-impl Future for YieldNow {
-    type Output = ();
-
-    fn poll(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<()> {
-        if self.0 {
-            return Poll::Ready(());
-        }
-        self.0 = true;
-        cx.waker().wake_by_ref();
-        Poll::Pending
-    }
 }
 
 /// The executor's idle hook: sleep until an event or interrupt. `wfe`

@@ -3,7 +3,7 @@
 //!
 //! Run it with `cargo run -p wrt-examples --bin demo`.
 
-use wrt::{ExecutorError, is_using_fallback};
+use wrt::{ExecutorError, is_using_fallback, yield_now};
 
 /// Three sensors sampled concurrently: a pool of three static task slots.
 const SENSORS: usize = 3;
@@ -59,17 +59,3 @@ async fn main() -> Result<(), ExecutorError> {
     Ok(())
 }
 
-/// Pending once (waking itself), then ready: gives other tasks a turn.
-async fn yield_now() {
-    let mut yielded = false;
-    core::future::poll_fn(|cx| {
-        if yielded {
-            core::task::Poll::Ready(())
-        } else {
-            yielded = true;
-            cx.waker().wake_by_ref();
-            core::task::Poll::Pending
-        }
-    })
-    .await
-}

@@ -27,24 +27,7 @@ impl Drop for DropToken {
     }
 }
 
-/// Pending once, waking itself, then ready.
-pub struct YieldNow(pub bool);
-impl Future for YieldNow {
-    type Output = ();
-    fn poll(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<()> {
-        if self.0 {
-            Poll::Ready(())
-        } else {
-            self.0 = true;
-            cx.waker().wake_by_ref();
-            Poll::Pending
-        }
-    }
-}
-
-pub fn yield_now() -> YieldNow {
-    YieldNow(false)
-}
+pub use wrt_async_core::yield_now;
 
 /// Pending until `wake` is called on its stored waker (from anywhere).
 #[derive(Clone, Default)]

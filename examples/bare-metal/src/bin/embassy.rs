@@ -9,7 +9,7 @@ use core::panic::PanicInfo;
 
 use cortex_m_semihosting::{debug, hprintln};
 use embassy_executor::Executor;
-use wrt::{ExecutorError, WrtExecutor};
+use wrt::{ExecutorError, WrtExecutor, yield_now};
 use wrt_async_adapters::EmbassyExecutor;
 
 /// Worker `n` returns `1 + 2 + .. + n`, yielding between steps so the
@@ -68,19 +68,6 @@ fn main() -> ! {
     })
 }
 
-async fn yield_now() {
-    let mut yielded = false;
-    core::future::poll_fn(|cx| {
-        if yielded {
-            core::task::Poll::Ready(())
-        } else {
-            yielded = true;
-            cx.waker().wake_by_ref();
-            core::task::Poll::Pending
-        }
-    })
-    .await
-}
 
 fn fail(what: &str, error: ExecutorError) -> ! {
     hprintln!("embassy: FAILED {}: {}", what, error);
