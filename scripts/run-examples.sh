@@ -24,6 +24,7 @@ expect demo "demo finished on the fallback executor" -- cargo run -q -p wrt-exam
 expect tokio "tokio example finished" -- cargo run -q -p wrt-examples --bin tokio
 expect embassy "pipeline on embassy: 9712983423520216986" -- cargo run -q -p wrt-examples --bin embassy
 expect round_robin "round-robin example finished" -- cargo run -q -p wrt-examples --bin round_robin
+expect components "components example finished" -- cargo run -q -p wrt-examples --bin components
 if [ -f scripts/run-bare-metal.sh ]; then
   bash scripts/run-bare-metal.sh
 fi

@@ -30,6 +30,9 @@ cargo build -p wrt-async-core --no-default-features --features defmt --target th
 step "Miri: cargo +nightly miri test -p wrt-async-core"
 MIRIFLAGS="${MIRIFLAGS:--Zmiri-strict-provenance}" cargo +nightly miri test -p wrt-async-core --tests
 
+step "Miri: the Component Model bridge (its property test runs a few cases under Miri)"
+MIRIFLAGS="${MIRIFLAGS:--Zmiri-strict-provenance}" cargo +nightly miri test -p wrt-async-core --features component-model-async --test component_model
+
 step "examples"
 bash scripts/run-examples.sh
 

@@ -45,6 +45,8 @@ mod adapter;
 mod atomic;
 #[cfg(feature = "std")]
 mod blocking;
+#[cfg(feature = "component-model-async")]
+pub mod component_model;
 mod context;
 mod error;
 mod executor;
@@ -66,6 +68,11 @@ pub mod __private;
 pub use adapter::ExecutorState;
 #[cfg(feature = "std")]
 pub use blocking::{BlockingTask, spawn_blocking};
+#[cfg(feature = "component-model-async")]
+pub use component_model::{
+    ComponentAsyncExt, ComponentError, ComponentFuture, ComponentFutureBridge, ComponentStream,
+    ComponentStreamBridge, ComponentTable, ComponentType, ComponentValue, ValueType,
+};
 pub use context::{EnterGuard, enter};
 pub use error::ExecutorError;
 #[cfg(feature = "alloc")]

@@ -2,7 +2,7 @@
 //! constructors, usable from any executor.
 
 mod atomic_waker;
-mod raw_mutex;
+pub(crate) mod raw_mutex;
 mod semaphore;
 
 pub use atomic_waker::AtomicWaker;

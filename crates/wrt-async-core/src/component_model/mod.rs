@@ -1,0 +1,87 @@
+//! WebAssembly Component Model async values (feature
+//! `component-model-async`): futures, streams and waitable sets with the
+//! semantics of the spec's Canonical ABI (`design/mvp/CanonicalABI.md`,
+//! `Concurrency.md`), and bridges that make them ordinary Rust futures and
+//! streams.
+//!
+//! Two layers:
+//!
+//! - **The built-ins**, on a [`ComponentTable`] (one per component instance,
+//!   `u32` handles): `future.new` / `stream.new`, `read`, `write`,
+//!   `cancel-read`, `cancel-write`, `drop-readable`, `drop-writable`,
+//!   `waitable-set.{new,wait,poll,drop}`, `waitable.join`, and moving a
+//!   readable end to another table. Every case where the spec traps is an
+//!   [`Err`] with a precise [`ComponentError`], and changes nothing.
+//! - **The Rust side**: [`ComponentFuture`] / [`ComponentFutureBridge`] (a
+//!   `Future<Output = Result<T, _>>`), [`ComponentStreamBridge`] (a
+//!   `futures_core::Stream`), [`host_future`] / [`host_stream`] with async
+//!   writers that respect backpressure, and [`ComponentAsyncExt`] to turn a
+//!   component's handle into one of these after checking its element type.
+//!
+//! Wakers are always registered before a condition is checked, and woken
+//! after every lock is released, so the other end may live on any thread and
+//! any executor.
+//!
+//! ```
+//! use wrt_async_core::component_model::{host_future, ComponentAsyncExt, ComponentTable, ComponentValue, CopyStatus, ValueType};
+//!
+//! // A component (its table) creates a stream and writes to it; the host
+//! // reads it as a Rust stream.
+//! let component = ComponentTable::new();
+//! let (r, w) = component.stream_new(ValueType::U32).unwrap();
+//! let mut numbers = component.take_stream::<u32>(r).unwrap();
+//! let values = (1..=3).map(ComponentValue::U32).collect();
+//! assert_eq!(component.stream_write(w, values).unwrap(), CopyStatus::Blocked);
+//!
+//! let sum = wrt_async_core::with_async(async {
+//!     let mut sum = 0;
+//!     for _ in 0..3 {
+//!         sum += numbers.next().await.unwrap().unwrap();
+//!     }
+//!     sum
+//! });
+//! assert_eq!(sum.unwrap(), 6);
+//!
+//! // The host hands a future to the component and writes it later.
+//! let (writer, future) = host_future::<String>(String::new);
+//! let fr = future.lower_into(&component).unwrap();
+//! drop(writer.write("hello".into()));
+//! let CopyStatus::Done(read) = component.future_read(fr).unwrap() else { unreachable!() };
+//! assert_eq!(read.values, [ComponentValue::String("hello".into())]);
+//! ```
+
+#[cfg(not(target_has_atomic = "ptr"))]
+compile_error!(
+    "feature `component-model-async` needs `alloc::sync::Arc`, which targets without \
+     pointer-sized atomics (thumbv6m) do not have"
+);
+
+mod copy;
+mod error;
+mod ext;
+mod future;
+mod future_bridge;
+mod future_writer;
+mod host;
+mod ops;
+mod pair;
+/// The crate's spin lock, shared with `sync`.
+use crate::sync::raw_mutex;
+mod stream;
+mod stream_bridge;
+mod stream_writer;
+mod table;
+mod value;
+mod waitable;
+
+pub use copy::{CopyDone, CopyResult, CopyState, CopyStatus, MAX_BUFFER_LEN};
+pub use error::ComponentError;
+pub use ext::ComponentAsyncExt;
+pub use future_bridge::{ComponentFuture, ComponentFutureBridge};
+pub use future_writer::{ComponentFutureWriter, FutureWrite, FutureWriteOutcome, host_future};
+pub use ops::CopyDoneFuture;
+pub use stream_bridge::{ComponentStream, ComponentStreamBridge, DEFAULT_CHUNK, Next};
+pub use stream_writer::{ComponentStreamWriter, StreamWrite, StreamWriteOutcome, host_stream};
+pub use table::{ComponentTable, HandleKind};
+pub use value::{ComponentType, ComponentValue, ValueType};
+pub use waitable::{Event, EventCode, WaitableSetWait};
