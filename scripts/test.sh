@@ -33,6 +33,29 @@ MIRIFLAGS="${MIRIFLAGS:--Zmiri-strict-provenance}" cargo +nightly miri test -p w
 step "Miri: the Component Model bridge (its property test runs a few cases under Miri)"
 MIRIFLAGS="${MIRIFLAGS:--Zmiri-strict-provenance}" cargo +nightly miri test -p wrt-async-core --features component-model-async --test component_model
 
+# --- Reliability evidence (docs/reliability.md) -------------------------
+
+step "reliability: Miri under 8 schedules (-Zmiri-many-seeds) over the threaded tests"
+# Each seed is a different thread schedule and weak-memory outcome; the
+# filters pick the tests that run more than one thread (about 70 s).
+MIRIFLAGS="-Zmiri-strict-provenance -Zmiri-many-seeds=0..8" \
+  cargo +nightly miri test -p wrt-async-core \
+  --test fallback --test pool --test semaphore --test registry_race --test faults --test blocking \
+  -- thread contention concurrent races spinning wakers_ meanwhile blocking_work
+
+step "reliability: loom models of the registry, fallback executor, pools and semaphore"
+# The real code on loom's atomics and cells (src/atomic.rs); every model is
+# explored exhaustively and prints how many executions that took. A target
+# directory of its own: `--cfg loom` changes every crate's build.
+RUSTFLAGS="--cfg loom" CARGO_TARGET_DIR=target/loom \
+  cargo test -p wrt-async-core --release --test 'loom_*' -- --nocapture
+
+step "reliability: model-based test (10,000 random sequences) and fault injection"
+cargo test -p wrt-async-core --test model --test faults --test faulty_executor -- --nocapture
+
+step "reliability: fuzzing the macro expansions (15 s per macro)"
+WRT_FUZZ_SECONDS=15 cargo test -p wrt-macro-fuzz -- --nocapture
+
 step "examples"
 bash scripts/run-examples.sh
 

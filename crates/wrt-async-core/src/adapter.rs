@@ -28,11 +28,13 @@ pub struct ExecutorState {
 }
 
 impl ExecutorState {
-    /// Running, next id 1.
-    pub const fn new() -> Self {
-        Self {
-            running: AtomicBool::new(true),
-            next_id: IdCounter::new(1),
+    crate::atomic::const_fn_unless_loom! {
+        /// Running, next id 1.
+        pub const fn new() -> Self {
+            Self {
+                running: AtomicBool::new(true),
+                next_id: IdCounter::new(1),
+            }
         }
     }
 

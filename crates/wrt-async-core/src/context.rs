@@ -21,16 +21,27 @@ mod imp {
         pub(super) in_task: bool,
     }
 
+    #[cfg(not(loom))]
     std::thread_local! {
         pub(super) static DRIVING: Cell<Driving> = const {
             Cell::new(Driving { executor: None, is_fallback: false, in_task: false })
         };
     }
 
+    // Loom runs all its model threads on one OS thread, where a std
+    // thread-local would be shared by them (and its macro takes no `const`).
+    #[cfg(loom)]
+    loom::thread_local! {
+        pub(super) static DRIVING: Cell<Driving> =
+            Cell::new(Driving { executor: None, is_fallback: false, in_task: false });
+    }
+
+    #[inline]
     pub(super) fn replace(next: Driving) -> Driving {
         DRIVING.with(|d| d.replace(next))
     }
 
+    #[inline]
     pub(super) fn get() -> Driving {
         DRIVING.with(Cell::get)
     }
@@ -72,6 +83,37 @@ pub(crate) fn enter_as(executor: &'static dyn WrtExecutor, is_fallback: bool) ->
     }
 }
 
+/// Like `enter_as`, but refuses (`None`) when this thread is inside a task's
+/// poll: the fallback's `block_on` check for `WouldDeadlock` and its entry in
+/// one thread-local access, which is most of the cost of a ready `block_on`.
+/// Without std it never refuses (the fallback checks its driver flag).
+#[inline]
+pub(crate) fn enter_unless_in_task(
+    executor: &'static dyn WrtExecutor,
+    is_fallback: bool,
+) -> Option<EnterGuard> {
+    #[cfg(feature = "std")]
+    {
+        imp::DRIVING.with(|d| {
+            let prev = d.get();
+            if prev.in_task {
+                return None;
+            }
+            d.set(imp::Driving {
+                executor: Some(executor),
+                is_fallback,
+                in_task: false,
+            });
+            Some(EnterGuard { prev })
+        })
+    }
+    #[cfg(not(feature = "std"))]
+    {
+        let _ = (executor, is_fallback);
+        Some(EnterGuard { _private: () })
+    }
+}
+
 /// Restores the previous current executor when dropped; see [`enter`].
 #[must_use = "the executor is current only while the guard lives"]
 pub struct EnterGuard {
@@ -82,6 +124,7 @@ pub struct EnterGuard {
 }
 
 impl Drop for EnterGuard {
+    #[inline]
     fn drop(&mut self) {
         #[cfg(feature = "std")]
         imp::replace(self.prev);
@@ -144,8 +187,10 @@ pub(crate) fn driving() -> Option<(&'static dyn WrtExecutor, bool)> {
 }
 
 /// Whether this thread is inside a task's poll (std; always `false` without
-/// std, where the fallback checks its own driver flag instead).
+/// std, where the fallback checks its own driver flag instead). Only std
+/// code asks (the fallback's `block_on` uses `enter_unless_in_task`).
 #[inline]
+#[cfg_attr(not(feature = "std"), allow(dead_code))]
 pub(crate) fn in_task() -> bool {
     #[cfg(feature = "std")]
     {

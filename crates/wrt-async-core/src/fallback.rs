@@ -1,11 +1,11 @@
 //! The built-in executor: bounded, wake-driven, no heap.
 
-use core::cell::UnsafeCell;
 use core::future::Future;
+use core::mem::ManuallyDrop;
 use core::pin::{Pin, pin};
 use core::task::{Context, Poll, RawWaker, RawWakerVTable, Waker};
 
-use crate::atomic::{AtomicBool, AtomicU32, AtomicUsize, IdCounter, Ordering};
+use crate::atomic::{AtomicBool, AtomicU32, AtomicUsize, IdCounter, Ordering, UnsafeCell};
 use crate::context::{self, TaskScope};
 use crate::park::Parker;
 use crate::trace::{event, warning};
@@ -18,11 +18,14 @@ use crate::{ExecutorError, ExecutorStats, TaskHandle, TaskRef, WrtExecutor};
 /// ```
 pub const MAX_TASKS: usize = 32;
 
-/// Low bits of a waker's data pointer that carry the slot index; the
+/// Low bits of a task waker's data pointer that carry the slot index; the
 /// executor is aligned so that these bits of its address are zero.
 const INDEX_BITS: usize = 63;
-/// The index that stands for the future given to `block_on` (not a slot).
-const ROOT: usize = 63;
+/// `root_wakes` bit 0: the executor was shut down. Folding it into the word
+/// `block_on` loads after every poll anyway saves a load per root wake.
+const STOPPED: u32 = 1;
+/// What a root wake adds to `root_wakes` (bit 0 stays untouched).
+const ROOT_WAKE: u32 = 2;
 
 /// A spawned task: a static pool task, or (alloc) a boxed future.
 enum Task {
@@ -38,6 +41,18 @@ impl Task {
             Task::Static(task) => Pin::new(task).poll(cx),
             #[cfg(feature = "alloc")]
             Task::Boxed(future) => future.as_mut().poll(cx),
+        }
+    }
+
+    /// Drops a task that completed. A static task is released through
+    /// `TaskRef::fail`, which skips the `thread::panicking()` query of
+    /// `TaskRef`'s `Drop`; the reason is ignored, the task has its result.
+    #[inline]
+    fn retire(self) {
+        match self {
+            Task::Static(task) => task.fail(ExecutorError::Cancelled),
+            #[cfg(feature = "alloc")]
+            Task::Boxed(future) => drop(future),
         }
     }
 
@@ -96,7 +111,8 @@ pub struct FallbackExecutor<const N: usize = MAX_TASKS> {
     /// Held by the one thread polling tasks.
     driver: AtomicBool,
     running: AtomicBool,
-    /// Bumped by the waker of `block_on` futures.
+    /// Bumped by [`ROOT_WAKE`] by the waker of `block_on` futures; bit 0 is
+    /// [`STOPPED`].
     root_wakes: AtomicU32,
     next_id: IdCounter,
     completed: AtomicUsize,
@@ -120,47 +136,61 @@ impl<const N: usize> FallbackExecutor<N> {
     );
     const ALL_SLOTS: u32 = if N >= 32 { u32::MAX } else { (1u32 << N) - 1 };
 
-    const WAKER_VTABLE: RawWakerVTable = RawWakerVTable::new(
-        Self::waker_clone,
-        Self::waker_wake,
-        Self::waker_wake,
+    /// Wakers of spawned tasks: data is the executor's address plus the slot.
+    const TASK_VTABLE: RawWakerVTable = RawWakerVTable::new(
+        Self::task_waker_clone,
+        Self::task_waker_wake,
+        Self::task_waker_wake,
         Self::waker_drop,
     );
 
-    /// A running executor with no tasks. `const`, so it can be a `static`.
-    pub const fn new() -> Self {
-        Self::with_idle_hook(core::hint::spin_loop)
+    /// The waker of `block_on` futures: data is the executor's address. A
+    /// vtable of its own spares the index decoding on the hottest path.
+    const ROOT_VTABLE: RawWakerVTable = RawWakerVTable::new(
+        Self::root_waker_clone,
+        Self::root_waker_wake,
+        Self::root_waker_wake,
+        Self::waker_drop,
+    );
+
+    crate::atomic::const_fn_unless_loom! {
+        /// A running executor with no tasks. `const`, so it can be a `static`.
+        pub const fn new() -> Self {
+            Self::with_idle_hook(core::hint::spin_loop)
+        }
     }
 
-    /// Like [`new`](Self::new), with `idle` called when `block_on` has nothing
-    /// to do (no_std only; std blocks the thread instead). It may return
-    /// early; it must not block past the next interrupt. On Cortex-M, `wfe`
-    /// is race-free: an interrupt that wakes a task sets the event register,
-    /// so a `wfe` after the check returns at once.
-    ///
-    /// ```
-    /// use wrt_async_core::FallbackExecutor;
-    ///
-    /// fn wait_for_interrupt() { core::hint::spin_loop() /* cortex_m::asm::wfe() */ }
-    /// static EXEC: FallbackExecutor = FallbackExecutor::with_idle_hook(wait_for_interrupt);
-    /// assert_eq!(EXEC.block_on(async { 3 }), Ok(3));
-    /// ```
-    pub const fn with_idle_hook(idle: fn()) -> Self {
-        let () = Self::CAPACITY_CHECK;
-        Self {
-            slots: [const { UnsafeCell::new(None) }; N],
-            occupied: AtomicU32::new(0),
-            live: AtomicU32::new(0),
-            ready: AtomicU32::new(0),
-            driver: AtomicBool::new(false),
-            running: AtomicBool::new(true),
-            root_wakes: AtomicU32::new(0),
-            next_id: IdCounter::new(1),
-            completed: AtomicUsize::new(0),
-            panicked: AtomicUsize::new(0),
-            polls: AtomicUsize::new(0),
-            idle,
-            parker: Parker::new(),
+    crate::atomic::const_fn_unless_loom! {
+        /// Like [`new`](Self::new), with `idle` called when `block_on` has nothing
+        /// to do (no_std only; std blocks the thread instead). It may return
+        /// early; it must not block past the next interrupt. On Cortex-M, `wfe`
+        /// is race-free: an interrupt that wakes a task sets the event register,
+        /// so a `wfe` after the check returns at once.
+        ///
+        /// ```
+        /// use wrt_async_core::FallbackExecutor;
+        ///
+        /// fn wait_for_interrupt() { core::hint::spin_loop() /* cortex_m::asm::wfe() */ }
+        /// static EXEC: FallbackExecutor = FallbackExecutor::with_idle_hook(wait_for_interrupt);
+        /// assert_eq!(EXEC.block_on(async { 3 }), Ok(3));
+        /// ```
+        pub const fn with_idle_hook(idle: fn()) -> Self {
+            let () = Self::CAPACITY_CHECK;
+            Self {
+                slots: crate::atomic::const_array![UnsafeCell::new(None); N],
+                occupied: AtomicU32::new(0),
+                live: AtomicU32::new(0),
+                ready: AtomicU32::new(0),
+                driver: AtomicBool::new(false),
+                running: AtomicBool::new(true),
+                root_wakes: AtomicU32::new(0),
+                next_id: IdCounter::new(1),
+                completed: AtomicUsize::new(0),
+                panicked: AtomicUsize::new(0),
+                polls: AtomicUsize::new(0),
+                idle,
+                parker: Parker::new(),
+            }
         }
     }
 
@@ -179,43 +209,113 @@ impl<const N: usize> FallbackExecutor<N> {
     /// assert_eq!(EXEC.block_on(async { "done" }), Ok("done"));
     /// ```
     pub fn block_on<F: Future>(&'static self, future: F) -> Result<F::Output, ExecutorError> {
-        if !self.running.load(Ordering::Acquire) {
+        self.block_on_pinned(pin!(future), false)
+    }
+
+    /// `block_on` of a pinned future. `outline` keeps the wait loop out of
+    /// line, for the type-erased `block_on_dyn`: there the future's poll is
+    /// an indirect call anyway, and a small function with few registers to
+    /// save makes the ready case cheaper. Callers pass a constant.
+    #[inline(always)]
+    fn block_on_pinned<F: Future + ?Sized>(
+        &'static self,
+        mut future: Pin<&mut F>,
+        outline: bool,
+    ) -> Result<F::Output, ExecutorError> {
+        let root_seen = self.root_wakes.load(Ordering::Acquire);
+        if root_seen & STOPPED != 0 {
             return Err(ExecutorError::NotRunning);
         }
-        if self.called_from_task() {
+        let Some(_current) = self.enter_root() else {
             return Err(ExecutorError::WouldDeadlock);
-        }
-        let _current = context::enter_as(self, true);
-        let mut future = pin!(future);
-        let waker = self.waker(ROOT);
+        };
+        // Dropping our wakers does nothing: skipping the drop spares an
+        // indirect call through the vtable.
+        let waker = ManuallyDrop::new(self.root_waker());
         let mut cx = Context::from_waker(&waker);
-        let mut root_seen = self.root_wakes.load(Ordering::Acquire);
+        // The first poll inline, the loop out of line: a future that is
+        // ready at once (the common `block_on(async { .. })`) pays for no
+        // more than it uses.
+        if let Poll::Ready(output) = future.as_mut().poll(&mut cx) {
+            self.hand_off();
+            return Ok(output);
+        }
+        if outline {
+            self.drive_root_outlined(future, &mut cx, root_seen)
+        } else {
+            self.drive_root(future, &mut cx, root_seen)
+        }
+    }
+
+    #[inline(never)]
+    fn drive_root_outlined<F: Future + ?Sized>(
+        &'static self,
+        future: Pin<&mut F>,
+        cx: &mut Context<'_>,
+        root_seen: u32,
+    ) -> Result<F::Output, ExecutorError> {
+        self.drive_root(future, cx, root_seen)
+    }
+
+    /// `block_on` after a first `Pending`: run tasks and re-poll the root
+    /// whenever it is woken, sleep when nothing is to be done.
+    #[inline]
+    fn drive_root<F: Future + ?Sized>(
+        &'static self,
+        mut future: Pin<&mut F>,
+        cx: &mut Context<'_>,
+        mut root_seen: u32,
+    ) -> Result<F::Output, ExecutorError> {
         loop {
-            if let Poll::Ready(output) = future.as_mut().poll(&mut cx) {
-                self.hand_off();
-                return Ok(output);
-            }
             loop {
-                let seen = self.parker.epoch();
-                if !self.running.load(Ordering::Acquire) {
-                    return Err(ExecutorError::NotRunning);
-                }
                 // Tasks get a round between two polls of the root, so a
-                // root that keeps waking itself cannot starve them.
+                // root that keeps waking itself cannot starve them. Nothing
+                // woken costs one load.
                 let polled = self.run_ready();
                 let root_now = self.root_wakes.load(Ordering::Acquire);
                 if root_now != root_seen {
+                    if root_now & STOPPED != 0 {
+                        return Err(ExecutorError::NotRunning);
+                    }
                     root_seen = root_now;
                     break;
                 }
                 if polled {
                     continue;
                 }
-                self.parker.sleep(seen, self.idle, || {
-                    self.root_wakes.load(Ordering::SeqCst) != root_seen || self.tasks_waiting()
-                });
+                self.wait(root_seen);
+            }
+            if let Poll::Ready(output) = future.as_mut().poll(cx) {
+                self.hand_off();
+                return Ok(output);
             }
         }
+    }
+
+    /// Makes this executor current for a `block_on`, unless that would
+    /// deadlock (called from inside a task it runs).
+    #[inline]
+    fn enter_root(&'static self) -> Option<context::EnterGuard> {
+        if cfg!(feature = "std") {
+            context::enter_unless_in_task(self, true)
+        } else if self.driver.load(Ordering::Relaxed) {
+            // One thread of execution: if the driver flag is up, we are
+            // inside one of its polls.
+            None
+        } else {
+            context::enter_unless_in_task(self, true)
+        }
+    }
+
+    /// `block_on` found nothing to do: sleep until a wake or a task is
+    /// waiting (std), or run the idle hook once (no_std).
+    #[cold]
+    #[inline(never)]
+    fn wait(&self, root_seen: u32) {
+        let seen = self.parker.epoch();
+        self.parker.sleep(seen, self.idle, || {
+            self.root_wakes.load(Ordering::SeqCst) != root_seen || self.tasks_waiting()
+        });
     }
 
     /// Spawns a static pool task without any heap.
@@ -248,17 +348,23 @@ impl<const N: usize> FallbackExecutor<N> {
         }
     }
 
+    #[inline]
     fn spawn_inner(&'static self, task: Task) -> Result<TaskHandle, ExecutorError> {
         if !self.running.load(Ordering::Acquire) {
             return Err(ExecutorError::NotRunning);
         }
-        let index = self.claim_slot().inspect_err(|_| {
-            warning!("wrt fallback: spawn refused, all {} task slots are live", N);
-        })?;
+        let index = match self.claim_slot() {
+            Ok(index) => index,
+            Err(error) => {
+                warning!("wrt fallback: spawn refused, all {} task slots are live", N);
+                return Err(error);
+            }
+        };
         // SAFETY: `claim_slot` gave us this slot: no other thread touches it
         // until it is published through `live` below. It is `None` (its last
-        // task was taken out before the slot was freed).
-        unsafe { *self.slots[index].get() = Some(task) };
+        // task was taken out before the slot was freed), so writing without
+        // dropping the old value loses nothing.
+        unsafe { self.slots[index].get().write(Some(task)) };
         let id = crate::atomic::take_id(&self.next_id);
         let bit = 1u32 << index;
         self.live.fetch_or(bit, Ordering::SeqCst);
@@ -273,7 +379,7 @@ impl<const N: usize> FallbackExecutor<N> {
         event!("wrt fallback: spawned task {} in slot {}", id, index);
         Ok(TaskHandle {
             id,
-            waker: Some(self.waker(index)),
+            waker: Some(self.task_waker(index)),
         })
     }
 
@@ -305,18 +411,6 @@ impl<const N: usize> FallbackExecutor<N> {
         self.occupied.fetch_and(!bit, Ordering::Release);
     }
 
-    /// `true` if a `block_on` here would wait for tasks that cannot run
-    /// because this very thread is polling one.
-    fn called_from_task(&self) -> bool {
-        if cfg!(feature = "std") {
-            context::in_task()
-        } else {
-            // One thread of execution: if the driver flag is up, we are
-            // inside one of its polls.
-            self.driver.load(Ordering::Relaxed)
-        }
-    }
-
     /// Some woken task could be polled by a thread that takes the driver role.
     fn tasks_waiting(&self) -> bool {
         self.ready.load(Ordering::SeqCst) & self.live.load(Ordering::SeqCst) != 0
@@ -325,9 +419,21 @@ impl<const N: usize> FallbackExecutor<N> {
 
     /// Polls every woken task once. Returns whether it polled anything;
     /// `false` also when another thread is polling tasks right now.
+    #[inline]
     fn run_ready(&'static self) -> bool {
         // The common case, nothing woken, costs one load.
-        if self.ready.load(Ordering::Relaxed) == 0 || self.driver.swap(true, Ordering::Acquire) {
+        if self.ready.load(Ordering::Relaxed) == 0 {
+            return false;
+        }
+        self.run_woken()
+    }
+
+    /// `run_ready` with something woken. Never inlined: callers stay small
+    /// (the nothing-woken check is all they need inline), and there is one
+    /// copy of this loop per executor type, which matters on flash.
+    #[inline(never)]
+    fn run_woken(&'static self) -> bool {
+        if self.driver.swap(true, Ordering::Acquire) {
             return false;
         }
         let mut polled = false;
@@ -363,7 +469,8 @@ impl<const N: usize> FallbackExecutor<N> {
         // thread accesses it (see the `Sync` impl).
         let slot = unsafe { &mut *self.slots[index].get() };
         let Some(task) = slot.as_mut() else { return };
-        let waker = self.waker(index);
+        // Dropping it would do nothing (see `block_on`).
+        let waker = ManuallyDrop::new(self.task_waker(index));
         let mut cx = Context::from_waker(&waker);
         // Only the driver writes this counter: a plain load + store suffices.
         self.polls.store(
@@ -380,7 +487,9 @@ impl<const N: usize> FallbackExecutor<N> {
                     Ordering::Relaxed,
                 );
                 // A destructor that panics must not take the executor down.
-                let _ = isolate(move || drop(task));
+                if let Some(task) = task {
+                    let _ = isolate(move || task.retire());
+                }
                 self.free_slot(index);
             }
             Err(()) => {
@@ -400,6 +509,7 @@ impl<const N: usize> FallbackExecutor<N> {
     /// After shutdown: drops every live task exactly once. Whoever holds the
     /// driver role does it; if another thread holds it, that thread will
     /// (it checks `running` after releasing the role).
+    #[cold]
     fn drain_if_stopped(&self) {
         loop {
             if self.driver.swap(true, Ordering::Acquire) {
@@ -435,32 +545,42 @@ impl<const N: usize> FallbackExecutor<N> {
     #[inline]
     fn wake_task(&self, index: usize) {
         let bit = 1u32 << index;
-        if self.ready.fetch_or(bit, Ordering::AcqRel) & bit == 0 {
+        // SeqCst: the change half of the parker's protocol (park.rs).
+        if self.ready.fetch_or(bit, Ordering::SeqCst) & bit == 0 {
             self.parker.notify();
         }
     }
 
     #[inline]
     fn wake_root(&self) {
-        self.root_wakes.fetch_add(1, Ordering::AcqRel);
+        // SeqCst: the change half of the parker's protocol (park.rs).
+        self.root_wakes.fetch_add(ROOT_WAKE, Ordering::SeqCst);
         self.parker.notify();
     }
 
-    /// A waker for slot `index` (or `ROOT`): the executor's address with the
-    /// index in its low bits. No reference count: the executor is `'static`.
+    /// A waker for slot `index`: the executor's address with the index in
+    /// its low bits. No reference count: the executor is `'static`.
     #[inline]
-    fn waker(&'static self, index: usize) -> Waker {
+    fn task_waker(&'static self, index: usize) -> Waker {
         let data = (self as *const Self)
             .cast::<u8>()
             .wrapping_add(index)
             .cast::<()>();
         // SAFETY: the vtable functions below only decode `data` back into
         // `&'static Self` (valid forever) and an index; they are thread-safe.
-        unsafe { Waker::from_raw(RawWaker::new(data, &Self::WAKER_VTABLE)) }
+        unsafe { Waker::from_raw(RawWaker::new(data, &Self::TASK_VTABLE)) }
+    }
+
+    /// The waker of `block_on` futures: the executor's address.
+    #[inline]
+    fn root_waker(&'static self) -> Waker {
+        let data = (self as *const Self).cast::<()>();
+        // SAFETY: the root vtable only turns `data` back into `&'static Self`.
+        unsafe { Waker::from_raw(RawWaker::new(data, &Self::ROOT_VTABLE)) }
     }
 
     /// # Safety
-    /// `data` was made by [`waker`](Self::waker).
+    /// `data` was made by [`task_waker`](Self::task_waker).
     #[inline]
     unsafe fn decode(data: *const ()) -> (&'static Self, usize) {
         let index = data as usize & INDEX_BITS;
@@ -471,18 +591,25 @@ impl<const N: usize> FallbackExecutor<N> {
         (unsafe { &*base }, index)
     }
 
-    unsafe fn waker_clone(data: *const ()) -> RawWaker {
-        RawWaker::new(data, &Self::WAKER_VTABLE)
+    unsafe fn task_waker_clone(data: *const ()) -> RawWaker {
+        RawWaker::new(data, &Self::TASK_VTABLE)
     }
 
-    unsafe fn waker_wake(data: *const ()) {
-        // SAFETY: only our wakers use this vtable.
+    unsafe fn task_waker_wake(data: *const ()) {
+        // SAFETY: only task wakers use this vtable.
         let (exec, index) = unsafe { Self::decode(data) };
-        if index == ROOT {
-            exec.wake_root();
-        } else {
-            exec.wake_task(index);
-        }
+        exec.wake_task(index);
+    }
+
+    unsafe fn root_waker_clone(data: *const ()) -> RawWaker {
+        RawWaker::new(data, &Self::ROOT_VTABLE)
+    }
+
+    unsafe fn root_waker_wake(data: *const ()) {
+        // SAFETY: only `root_waker` uses this vtable; `data` is the address
+        // of a `&'static Self`, with its provenance.
+        let exec = unsafe { &*data.cast::<Self>() };
+        exec.wake_root();
     }
 
     unsafe fn waker_drop(_: *const ()) {}
@@ -528,7 +655,7 @@ impl<const N: usize> WrtExecutor for FallbackExecutor<N> {
         &'static self,
         future: Pin<&mut (dyn Future<Output = ()> + '_)>,
     ) -> Result<(), ExecutorError> {
-        FallbackExecutor::block_on(self, future)
+        self.block_on_pinned(future, true)
     }
 
     fn poll_once(&'static self) -> Result<(), ExecutorError> {
@@ -544,20 +671,29 @@ impl<const N: usize> WrtExecutor for FallbackExecutor<N> {
     }
 
     fn shutdown(&self) -> Result<(), ExecutorError> {
+        // STOPPED in `root_wakes` is what a `block_on` in progress sees.
+        self.root_wakes.fetch_or(STOPPED, Ordering::SeqCst);
         if self.running.swap(false, Ordering::SeqCst) {
             event!(
                 "wrt fallback: shutdown, dropping {} live tasks",
                 self.live.load(Ordering::Relaxed).count_ones()
             );
         }
-        // From another thread than the driver's, wait for the driver to
-        // finish its task so every future is dropped before we return; from
-        // inside a task, the driver (this thread) drains when it lets go.
-        while !context::in_task() && self.driver.load(Ordering::SeqCst) && cfg!(feature = "std") {
-            #[cfg(feature = "std")]
-            std::thread::yield_now();
-        }
         self.drain_if_stopped();
+        // From another thread than the driver's, return only once every
+        // future is dropped. A thread polling a task when the executor
+        // stopped drains when it lets go of the driver role, and may still
+        // be at it after our drain found the role taken, so wait for the
+        // slots, not for the role (tests/loom_fallback.rs found both a
+        // return while the driver was still dropping futures and one before
+        // it had started). Acquire pairs with `free_slot`'s Release, which
+        // follows the drop. From inside a task, this thread is the driver
+        // and drains when the task's poll returns.
+        #[cfg(feature = "std")]
+        while !context::in_task() && self.occupied.load(Ordering::Acquire) != 0 {
+            crate::atomic::yield_now();
+            self.drain_if_stopped();
+        }
         self.parker.notify();
         Ok(())
     }

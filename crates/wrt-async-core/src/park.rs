@@ -1,9 +1,17 @@
 //! How a `block_on` caller waits for work without spinning: a condition
 //! variable on std, the executor's idle hook elsewhere.
 //!
-//! Every wake bumps `epoch`. A waiter reads the epoch *before* it looks for
-//! work, and sleeps only if the epoch is still the same afterwards, so a wake
-//! between the look and the sleep is never lost.
+//! A waiter sleeps only while its `has_work` check, re-run under the lock,
+//! finds nothing to do. Every change that can give a waiter work is a
+//! sequentially consistent read-modify-write followed by [`Parker::notify`],
+//! which loads `sleepers` (SeqCst); a waiter increments `sleepers` (SeqCst)
+//! before its check. In the single total order of those operations either
+//! the notifier sees the sleeper (and wakes it under the lock) or the
+//! sleeper's check sees the change, so no wake is lost. `notify` therefore
+//! costs one load when nobody sleeps, which is the hot path of every wake.
+//!
+//! `epoch` is bumped whenever sleepers are notified, so a waiter also wakes
+//! for changes its `has_work` does not look at.
 
 use crate::atomic::{AtomicU32, Ordering};
 
@@ -12,51 +20,63 @@ pub(crate) struct Parker {
     #[cfg(feature = "std")]
     sleepers: AtomicU32,
     #[cfg(feature = "std")]
-    lock: std::sync::Mutex<()>,
+    lock: crate::atomic::Mutex<()>,
     #[cfg(feature = "std")]
-    condvar: std::sync::Condvar,
+    condvar: crate::atomic::Condvar,
 }
 
 impl Parker {
-    pub(crate) const fn new() -> Self {
-        Self {
-            epoch: AtomicU32::new(0),
-            #[cfg(feature = "std")]
-            sleepers: AtomicU32::new(0),
-            #[cfg(feature = "std")]
-            lock: std::sync::Mutex::new(()),
-            #[cfg(feature = "std")]
-            condvar: std::sync::Condvar::new(),
+    crate::atomic::const_fn_unless_loom! {
+        pub(crate) const fn new() -> Self {
+            Self {
+                epoch: AtomicU32::new(0),
+                #[cfg(feature = "std")]
+                sleepers: AtomicU32::new(0),
+                #[cfg(feature = "std")]
+                lock: crate::atomic::Mutex::new(()),
+                #[cfg(feature = "std")]
+                condvar: crate::atomic::Condvar::new(),
+            }
         }
     }
 
-    /// The epoch to pass to [`sleep`](Self::sleep); read it before looking
-    /// for work.
+    /// The epoch to pass to [`sleep`](Self::sleep).
     #[inline]
     pub(crate) fn epoch(&self) -> u32 {
         self.epoch.load(Ordering::SeqCst)
     }
 
-    /// Tells waiters that something changed.
+    /// Tells waiters that something changed. Call it after the change, which
+    /// must be a SeqCst read-modify-write (see the module docs).
     #[inline]
     pub(crate) fn notify(&self) {
-        self.epoch.fetch_add(1, Ordering::SeqCst);
         #[cfg(feature = "std")]
         if self.sleepers.load(Ordering::SeqCst) != 0 {
-            // Taking the lock orders this notify after a waiter's check of the
-            // epoch (done under the lock) or before it: either it saw the new
-            // epoch or it is inside `wait` and gets the notification.
-            drop(
-                self.lock
-                    .lock()
-                    .unwrap_or_else(std::sync::PoisonError::into_inner),
-            );
-            self.condvar.notify_all();
+            self.notify_sleepers();
         }
     }
 
-    /// Waits until the epoch moves past `seen`, unless `has_work` says there
-    /// is something to do already. `idle` is what no_std does meanwhile.
+    /// The slow half of `notify`: someone sleeps (std).
+    #[cfg(feature = "std")]
+    #[cold]
+    #[inline(never)]
+    fn notify_sleepers(&self) {
+        self.epoch.fetch_add(1, Ordering::SeqCst);
+        // Taking the lock orders this notify after a waiter's check (done
+        // under the lock) or before it: either it saw the change or it is
+        // inside `wait` and gets the notification.
+        drop(
+            self.lock
+                .lock()
+                .unwrap_or_else(std::sync::PoisonError::into_inner),
+        );
+        self.condvar.notify_all();
+    }
+
+    /// Waits until the epoch moves past `seen` or `has_work` says there is
+    /// something to do. `has_work` must cover every change whose notifier
+    /// follows the protocol of the module docs. `idle` is what no_std does
+    /// meanwhile (there, nothing sleeps and `notify` is free).
     pub(crate) fn sleep(&self, seen: u32, idle: fn(), has_work: impl Fn() -> bool) {
         #[cfg(feature = "std")]
         {

@@ -1,25 +1,41 @@
 //! Static task storage: a fixed number of task slots for one future type,
 //! sized at compile time, no heap.
+//!
+//! Claiming a slot is O(1): the pool keeps a bitmap of its first 32 slots
+//! (one compare-and-swap takes the lowest free one, as the fallback executor
+//! claims its own slots); only a pool of more than 32 slots whose first 32
+//! are all in use scans the rest. Each slot's state word carries its owners
+//! (runner, join handle), whether the result is there, whether a join waker
+//! is published, and the slot's index, so the last owner can give the slot
+//! back to the bitmap.
 
-use core::cell::UnsafeCell;
 use core::future::Future;
 use core::pin::Pin;
 use core::ptr;
 use core::task::{Context, Poll, Waker};
 
 use crate::ExecutorError;
-use crate::atomic::{AtomicU8, Ordering};
+use crate::atomic::{AtomicU32, Ordering, UnsafeCell};
 use crate::join::{JoinTarget, SpawnToken};
-use crate::sync::AtomicWaker;
 use crate::task::{RunTask, TaskRef};
 use crate::trace::warning;
 
 /// The `TaskRef` exists (the task may still be polled).
-const RUNNER: u8 = 1;
+const RUNNER: u32 = 1;
 /// The `JoinHandle` exists (someone may still want the result).
-const HANDLE: u8 = 2;
+const HANDLE: u32 = 2;
 /// The result is in `stage`; the runner no longer touches it.
-const DONE: u8 = 4;
+const DONE: u32 = 4;
+/// The join handle published a waker in `join_waker`. While it is set and
+/// DONE is not, the cell is read-only for everyone; the handle takes it back
+/// by clearing this bit (a compare-and-swap that fails once DONE is set),
+/// and the runner takes the waker when it sets DONE and finds this bit.
+const JOIN_WAKER: u32 = 8;
+/// The slot's index sits above the flags (written when it is claimed).
+const INDEX_SHIFT: u32 = 8;
+/// Slots tracked by the pool's bitmap (one 32-bit word: every target has
+/// 32-bit atomics).
+const BITMAP_SLOTS: usize = 32;
 
 /// A pool of `N` slots for tasks whose future type is `F`.
 ///
@@ -50,6 +66,8 @@ const DONE: u8 = 4;
 /// assert!(POOL.claim(|| core::future::ready(3)).spawn().is_ok());
 /// ```
 pub struct TaskPool<F: Future, const N: usize> {
+    /// Bit i: slot i (of the first 32) is claimed.
+    claimed: AtomicU32,
     slots: [PoolSlot<F>; N],
 }
 
@@ -57,10 +75,20 @@ impl<F: Future + Send + 'static, const N: usize> TaskPool<F, N>
 where
     F::Output: Send,
 {
-    /// An empty pool; `const`, so it can initialise a `static`.
-    pub const fn new() -> Self {
-        Self {
-            slots: [const { PoolSlot::new() }; N],
+    /// The bits of `claimed` that stand for slots.
+    const BITMAP: u32 = if N >= BITMAP_SLOTS {
+        u32::MAX
+    } else {
+        (1u32 << N) - 1
+    };
+
+    crate::atomic::const_fn_unless_loom! {
+        /// An empty pool; `const`, so it can initialise a `static`.
+        pub const fn new() -> Self {
+            Self {
+                claimed: AtomicU32::new(0),
+                slots: crate::atomic::const_array![PoolSlot::new(); N],
+            }
         }
     }
 
@@ -68,25 +96,77 @@ where
     /// the token carries `OutOfResources` (reported when it is spawned) and
     /// `make` is not called.
     pub fn claim(&'static self, make: impl FnOnce() -> F) -> SpawnToken<F::Output> {
-        for slot in &self.slots {
-            if slot.try_claim() {
-                // SAFETY: `try_claim` just gave this caller the slot: nobody
-                // else reads or writes its stage until the TaskRef and the
-                // JoinHandle made below publish it.
-                unsafe { *slot.stage.get() = Stage::Running(make()) };
-                return SpawnToken::new(Ok((TaskRef::new(slot), slot.join_handle())));
+        let Some(index) = self.claim_index() else {
+            warning!("wrt task pool: all {} slots in use, spawn refused", N);
+            return SpawnToken::new(Err(ExecutorError::OutOfResources));
+        };
+        let slot = &self.slots[index];
+        // SAFETY: the claim just gave this caller the slot: nobody else reads
+        // or writes its cells until the TaskRef and the JoinHandle made below
+        // publish it. The stage is `Empty` (a slot is freed only after its
+        // stage was cleared), so writing over it loses nothing.
+        unsafe {
+            slot.bitmap.get().write(&self.claimed);
+            slot.stage.get().write(Stage::Running(make()));
+        }
+        if index < BITMAP_SLOTS {
+            // (Slots past the bitmap got their state from the claim itself.)
+            slot.state.store(
+                RUNNER | HANDLE | ((index as u32) << INDEX_SHIFT),
+                Ordering::Release,
+            );
+        }
+        SpawnToken::new(Ok((TaskRef::new(slot), slot.join_handle())))
+    }
+
+    /// Takes the lowest free slot of the bitmap: one compare-and-swap unless
+    /// contended.
+    #[inline]
+    fn claim_index(&self) -> Option<usize> {
+        let mut claimed = self.claimed.load(Ordering::Relaxed);
+        loop {
+            let free = !claimed & Self::BITMAP;
+            if free == 0 {
+                return self.claim_past_bitmap();
+            }
+            let bit = free & free.wrapping_neg();
+            // Acquire: pairs with the Release of the last owner's `free`, so
+            // the cleared stage is visible.
+            match self.claimed.compare_exchange_weak(
+                claimed,
+                claimed | bit,
+                Ordering::Acquire,
+                Ordering::Relaxed,
+            ) {
+                Ok(_) => return Some(bit.trailing_zeros() as usize),
+                Err(now) => claimed = now,
             }
         }
-        warning!("wrt task pool: all {} slots in use, spawn refused", N);
-        SpawnToken::new(Err(ExecutorError::OutOfResources))
+    }
+
+    /// Pools of more than 32 slots, with the first 32 in use: a slot past
+    /// them is free when its state is 0.
+    #[cold]
+    fn claim_past_bitmap(&self) -> Option<usize> {
+        (BITMAP_SLOTS..N).find(|&index| {
+            let claimed = RUNNER | HANDLE | ((index as u32) << INDEX_SHIFT);
+            self.slots[index]
+                .state
+                .compare_exchange(0, claimed, Ordering::Acquire, Ordering::Relaxed)
+                .is_ok()
+        })
     }
 
     /// How many slots are in use (claimed and not yet recycled).
     pub fn in_use(&self) -> usize {
-        self.slots
-            .iter()
-            .filter(|s| s.state.load(Ordering::Acquire) != 0)
-            .count()
+        let bitmap = (self.claimed.load(Ordering::Acquire) & Self::BITMAP).count_ones() as usize;
+        bitmap
+            + self
+                .slots
+                .iter()
+                .skip(BITMAP_SLOTS)
+                .filter(|s| s.state.load(Ordering::Acquire) != 0)
+                .count()
     }
 
     /// `N`.
@@ -113,43 +193,58 @@ enum Stage<F: Future> {
 }
 
 struct PoolSlot<F: Future> {
-    state: AtomicU8,
-    join_waker: AtomicWaker,
+    /// RUNNER | HANDLE | DONE | JOIN_WAKER, and the index above them; 0 when
+    /// the slot is free.
+    state: AtomicU32,
+    /// The pool's bitmap, written when the slot is claimed, so that the last
+    /// owner can free the slot there.
+    bitmap: UnsafeCell<*const AtomicU32>,
+    /// The join handle's waker (see JOIN_WAKER). A plain cell guarded by the
+    /// state word: one word less than an `AtomicWaker`, and no atomic
+    /// operation at all when nobody joins.
+    join_waker: UnsafeCell<Option<Waker>>,
     stage: UnsafeCell<Stage<F>>,
 }
 
-// SAFETY: the stage is handed between threads under the `state` protocol
-// (runner until DONE, then the join handle or the last owner), so it is only
-// ever accessed by one thread at a time; F and its output must be Send for
-// that hand-off.
+// SAFETY: the stage and the waker cell are handed between threads under the
+// `state` protocol (runner until DONE, then the join handle or the last
+// owner; the waker cell as described at JOIN_WAKER), so each is only ever
+// accessed by one thread at a time; F and its output must be Send for that
+// hand-off. `bitmap` points to the pool's `AtomicU32`, which is Sync.
 unsafe impl<F: Future + Send> Sync for PoolSlot<F> where F::Output: Send {}
 
 impl<F: Future + Send + 'static> PoolSlot<F>
 where
     F::Output: Send,
 {
-    const fn new() -> Self {
-        Self {
-            state: AtomicU8::new(0),
-            join_waker: AtomicWaker::new(),
-            stage: UnsafeCell::new(Stage::Empty),
+    crate::atomic::const_fn_unless_loom! {
+        const fn new() -> Self {
+            Self {
+                state: AtomicU32::new(0),
+                bitmap: UnsafeCell::new(ptr::null()),
+                join_waker: UnsafeCell::new(None),
+                stage: UnsafeCell::new(Stage::Empty),
+            }
         }
-    }
-
-    fn try_claim(&self) -> bool {
-        self.state
-            .compare_exchange(0, RUNNER | HANDLE, Ordering::Acquire, Ordering::Relaxed)
-            .is_ok()
     }
 
     fn join_handle(&'static self) -> crate::JoinHandle<F::Output> {
         crate::JoinHandle::new(self)
     }
 
-    /// Publishes the result written to `stage` and wakes the joiner.
+    /// Publishes the result written to `stage` and wakes the joiner, if one
+    /// published a waker.
+    #[inline]
     fn complete(&self) {
-        self.state.fetch_or(DONE, Ordering::AcqRel);
-        self.join_waker.wake();
+        let before = self.state.fetch_or(DONE, Ordering::AcqRel);
+        if before & JOIN_WAKER != 0 {
+            // SAFETY: JOIN_WAKER was set when we set DONE, so the handle can
+            // no longer withdraw the waker (its compare-and-swap expects DONE
+            // clear): the cell is ours alone.
+            if let Some(waker) = unsafe { (*self.join_waker.get()).take() } {
+                waker.wake();
+            }
+        }
     }
 
     /// Drops whatever the stage holds, in place, leaving `Empty` even if the
@@ -168,16 +263,46 @@ where
 
     /// Called by the last owner to leave: drops the result and frees the slot.
     fn recycle(&self) {
-        struct Free<'a>(&'a AtomicU8);
-        impl Drop for Free<'_> {
+        struct Free<'a, F: Future + Send + 'static>(&'a PoolSlot<F>)
+        where
+            F::Output: Send;
+        impl<F: Future + Send + 'static> Drop for Free<'_, F>
+        where
+            F::Output: Send,
+        {
             fn drop(&mut self) {
-                self.0.store(0, Ordering::Release);
+                self.0.free();
             }
         }
-        let _free = Free(&self.state);
+        let _free = Free(self);
         // SAFETY: only the last owner recycles, and it alone can reach the
-        // stage (the state is DONE-only: no runner, no handle, not claimable).
+        // stage (no runner, no handle, not claimable yet).
         unsafe { self.clear_stage() };
+    }
+
+    /// Gives the slot back: to the bitmap, or (past it) by zeroing `state`.
+    fn free(&self) {
+        // SAFETY: the last owner has exclusive access to the cells. The waker
+        // cell is normally empty by now; a waker left behind by a join whose
+        // `clone` panicked is dropped here rather than leaked.
+        let (waker, bitmap) = unsafe {
+            (
+                (*self.join_waker.get()).take(),
+                crate::atomic::read_cell(&self.bitmap),
+            )
+        };
+        drop(waker);
+        let index = (self.state.load(Ordering::Relaxed) >> INDEX_SHIFT) as usize;
+        if index < BITMAP_SLOTS {
+            self.state.store(0, Ordering::Relaxed);
+            // SAFETY: `bitmap` was written at the claim from `&'static` pool
+            // memory.
+            let bitmap = unsafe { &*bitmap };
+            // Release: the next claimer (Acquire) sees the cleared stage.
+            bitmap.fetch_and(!(1u32 << index), Ordering::Release);
+        } else {
+            self.state.store(0, Ordering::Release);
+        }
     }
 }
 
@@ -213,8 +338,9 @@ where
                 // SAFETY: still the runner's stage; dropping the future in
                 // place before the output is written keeps the pin promise.
                 unsafe { self.clear_stage() };
-                // SAFETY: as above; the stage is `Empty` now.
-                unsafe { *self.stage.get() = Stage::Finished(Ok(output)) };
+                // SAFETY: as above; the stage is `Empty` now, so writing over
+                // it loses nothing.
+                unsafe { self.stage.get().write(Stage::Finished(Ok(output))) };
                 self.complete();
                 Poll::Ready(())
             }
@@ -222,34 +348,53 @@ where
     }
 
     fn release_runner(&'static self, reason: ExecutorError) {
+        if self.state.load(Ordering::Acquire) & DONE == 0 {
+            self.cancel(reason);
+        } else {
+            // Completed: the runner only has to leave.
+            self.leave_as_runner();
+        }
+    }
+}
+
+impl<F: Future + Send + 'static> PoolSlot<F>
+where
+    F::Output: Send,
+{
+    /// The runner leaves; the last owner to leave recycles the slot.
+    #[inline]
+    fn leave_as_runner(&self) {
+        let before = self.state.fetch_and(!RUNNER, Ordering::AcqRel);
+        if before & HANDLE == 0 {
+            self.recycle();
+        }
+    }
+
+    /// The runner gives up a task that has not completed: its future is
+    /// dropped and the join handle sees `reason`.
+    #[cold]
+    fn cancel(&self, reason: ExecutorError) {
         /// Finishes the release even if dropping the future panics, so the
         /// join handle is never left waiting and the slot is never lost.
-        struct Leave<F: Future + Send + 'static>(&'static PoolSlot<F>, ExecutorError)
+        struct Leave<'a, F: Future + Send + 'static>(&'a PoolSlot<F>, ExecutorError)
         where
             F::Output: Send;
-        impl<F: Future + Send + 'static> Drop for Leave<F>
+        impl<F: Future + Send + 'static> Drop for Leave<'_, F>
         where
             F::Output: Send,
         {
             fn drop(&mut self) {
                 let slot = self.0;
-                if slot.state.load(Ordering::Acquire) & DONE == 0 {
-                    // SAFETY: not DONE, so the runner (us) still owns the
-                    // stage, which `clear_stage` left `Empty`.
-                    unsafe { *slot.stage.get() = Stage::Finished(Err(self.1)) };
-                    slot.complete();
-                }
-                let before = slot.state.fetch_and(!RUNNER, Ordering::AcqRel);
-                if before & HANDLE == 0 {
-                    slot.recycle();
-                }
+                // SAFETY: not DONE, so the runner (us) still owns the stage,
+                // which `clear_stage` left `Empty`.
+                unsafe { slot.stage.get().write(Stage::Finished(Err(self.1))) };
+                slot.complete();
+                slot.leave_as_runner();
             }
         }
         let leave = Leave(self, reason);
-        if self.state.load(Ordering::Acquire) & DONE == 0 {
-            // SAFETY: not DONE: the runner owns the stage.
-            unsafe { self.clear_stage() };
-        }
+        // SAFETY: not DONE: the runner owns the stage.
+        unsafe { self.clear_stage() };
         drop(leave);
     }
 }
@@ -259,12 +404,9 @@ where
     F::Output: Send,
 {
     fn poll_join(&'static self, waker: &Waker) -> Poll<Result<F::Output, ExecutorError>> {
-        if self.state.load(Ordering::Acquire) & DONE == 0 {
-            self.join_waker.register(waker);
-            // Re-check: the task may have completed before the registration.
-            if self.state.load(Ordering::Acquire) & DONE == 0 {
-                return Poll::Pending;
-            }
+        let state = self.state.load(Ordering::Acquire);
+        if state & DONE == 0 && self.register_join_waker(state, waker).is_pending() {
+            return Poll::Pending;
         }
         // SAFETY: DONE is set (Acquire), so the runner has published the
         // result and will not touch the stage again; the join handle (we, via
@@ -282,9 +424,69 @@ where
     }
 
     fn release_handle(&'static self) {
+        // Withdraw a published waker while HANDLE still keeps the slot ours.
+        let mut state = self.state.load(Ordering::Acquire);
+        while state & (JOIN_WAKER | DONE) == JOIN_WAKER {
+            match self.state.compare_exchange_weak(
+                state,
+                state & !JOIN_WAKER,
+                Ordering::AcqRel,
+                Ordering::Acquire,
+            ) {
+                Ok(_) => {
+                    // SAFETY: we cleared JOIN_WAKER before DONE was set: the
+                    // runner will not touch the cell, it is ours.
+                    drop(unsafe { (*self.join_waker.get()).take() });
+                    break;
+                }
+                Err(now) => state = now,
+            }
+        }
         let before = self.state.fetch_and(!HANDLE, Ordering::AcqRel);
         if before & RUNNER == 0 {
             self.recycle();
         }
+    }
+}
+
+impl<F: Future + Send + 'static> PoolSlot<F>
+where
+    F::Output: Send,
+{
+    /// Publishes `waker` for the task's completion (the join handle's side
+    /// of JOIN_WAKER). `Ready` if the task completed meanwhile.
+    fn register_join_waker(&self, mut state: u32, waker: &Waker) -> Poll<()> {
+        // Take a published waker back, so that the cell is ours.
+        while state & JOIN_WAKER != 0 {
+            if state & DONE != 0 {
+                return Poll::Ready(());
+            }
+            match self.state.compare_exchange_weak(
+                state,
+                state & !JOIN_WAKER,
+                Ordering::Acquire,
+                Ordering::Acquire,
+            ) {
+                Ok(_) => break,
+                Err(now) => state = now,
+            }
+        }
+        // SAFETY: JOIN_WAKER is clear, so the runner will not touch the cell
+        // (it only takes a waker it finds published when it sets DONE).
+        let cell = unsafe { &mut *self.join_waker.get() };
+        match cell {
+            Some(old) if old.will_wake(waker) => {}
+            _ => *cell = Some(waker.clone()),
+        }
+        // Release: the runner (Acquire in `complete`) sees the waker.
+        let before = self.state.fetch_or(JOIN_WAKER, Ordering::AcqRel);
+        if before & DONE != 0 {
+            // The runner completed before the waker was published and did
+            // not look at the cell: it is still ours, and needed no more.
+            // SAFETY: as above.
+            drop(unsafe { (*self.join_waker.get()).take() });
+            return Poll::Ready(());
+        }
+        Poll::Pending
     }
 }

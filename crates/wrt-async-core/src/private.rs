@@ -74,6 +74,10 @@ where
 
 /// An empty `TaskPool<Fut, N>` for the future type of `f`; the macro
 /// transmutes it into a [`TaskPoolStorage`] of the same size and alignment.
+///
+/// Not under `--cfg loom` (src/atomic.rs), whose pools are built at run
+/// time: a `#[wrt::task]` pool is a `static`, which cannot hold loom objects.
+#[cfg(not(loom))]
 pub const fn pool_new<F, Args, Fut, const N: usize>(f: F) -> TaskPool<Fut, N>
 where
     F: TaskFn<Args, Fut = Fut>,

@@ -6,16 +6,16 @@
 //! targets without compare-and-swap the state transition goes through
 //! `portable-atomic`, which the application backs with a critical section.
 
-use core::cell::UnsafeCell;
-
-use crate::atomic::{AtomicU8, Ordering};
+use crate::atomic::{AtomicU8, Ordering, UnsafeCell, static_unless_loom};
 use crate::{ExecutorError, FallbackExecutor, WrtExecutor, context};
 
 const UNSET: u8 = 0;
 const SETTING: u8 = 1;
 const SET: u8 = 2;
 
-static STATE: AtomicU8 = AtomicU8::new(UNSET);
+static_unless_loom! {
+    static STATE: AtomicU8 = AtomicU8::new(UNSET);
+}
 
 struct Slot(UnsafeCell<Option<&'static dyn WrtExecutor>>);
 
@@ -23,10 +23,14 @@ struct Slot(UnsafeCell<Option<&'static dyn WrtExecutor>>);
 // before it stores SET with Release; read only after loading SET with Acquire.
 unsafe impl Sync for Slot {}
 
-static REGISTERED: Slot = Slot(UnsafeCell::new(None));
+static_unless_loom! {
+    static REGISTERED: Slot = Slot(UnsafeCell::new(None));
+}
 
-/// The process-wide fallback executor, used until another is registered.
-static DEFAULT: FallbackExecutor = FallbackExecutor::new();
+static_unless_loom! {
+    /// The process-wide fallback executor, used until another is registered.
+    static DEFAULT: FallbackExecutor = FallbackExecutor::new();
+}
 
 /// Registers `executor` as the process-wide executor, without heap.
 ///
@@ -76,7 +80,7 @@ fn register_with(make: impl FnOnce() -> &'static dyn WrtExecutor) -> Result<(), 
         }
         Err(mut state) => {
             while state == SETTING {
-                core::hint::spin_loop();
+                crate::atomic::spin_loop();
                 state = STATE.load(Ordering::Acquire);
             }
             Err(ExecutorError::AlreadyRegistered)
@@ -95,7 +99,7 @@ pub fn registered_executor() -> Option<&'static dyn WrtExecutor> {
     if STATE.load(Ordering::Acquire) == SET {
         // SAFETY: SET was stored with Release after the slot was written, and
         // the slot is never written again.
-        unsafe { *REGISTERED.0.get() }
+        unsafe { crate::atomic::read_cell(&REGISTERED.0) }
     } else {
         None
     }
@@ -117,7 +121,7 @@ pub fn current_executor() -> &'static dyn WrtExecutor {
     }
     match registered_executor() {
         Some(executor) => executor,
-        None => &DEFAULT,
+        None => default_executor(),
     }
 }
 

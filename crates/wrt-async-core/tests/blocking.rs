@@ -11,10 +11,12 @@ fn result_comes_back_and_other_tasks_keep_running_meanwhile() {
     // The blocking work waits until a task on the executor has run: if the
     // executor thread were blocked, this would never finish.
     let slow = spawn_blocking(move || {
-        rx.recv_timeout(Duration::from_secs(10)).expect("the task ran meanwhile");
+        rx.recv_timeout(Duration::from_secs(10))
+            .expect("the task ran meanwhile");
         "done"
     });
-    EXEC.spawn(Box::pin(async move { tx.send(()).unwrap() })).unwrap();
+    EXEC.spawn(Box::pin(async move { tx.send(()).unwrap() }))
+        .unwrap();
     let started = Instant::now();
     assert_eq!(EXEC.block_on(slow), Ok(Ok("done")));
     assert!(started.elapsed() < Duration::from_secs(10));

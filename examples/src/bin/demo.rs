@@ -58,4 +58,3 @@ async fn main() -> Result<(), ExecutorError> {
     println!("demo finished on the fallback executor");
     Ok(())
 }
-

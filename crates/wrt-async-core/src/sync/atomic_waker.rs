@@ -7,13 +7,12 @@
 //! they collide, the side that loses the race hands its job to the winner, so
 //! a wake-up that races with a registration is never lost.
 
-use core::cell::UnsafeCell;
 use core::fmt;
 use core::hint;
 use core::panic::{RefUnwindSafe, UnwindSafe};
 use core::task::Waker;
 
-use portable_atomic::{AtomicUsize, Ordering};
+use crate::atomic::{AtomicUsize, Ordering, UnsafeCell};
 
 /// Idle: nobody is touching the waker cell.
 const WAITING: usize = 0;
@@ -96,19 +95,21 @@ pub struct AtomicWaker {
 unsafe impl Sync for AtomicWaker {}
 
 impl AtomicWaker {
-    /// Creates an empty slot. `const`, so it can initialise a `static`.
-    ///
-    /// ```
-    /// use wrt_async_core::sync::AtomicWaker;
-    ///
-    /// static WAKER: AtomicWaker = AtomicWaker::new();
-    /// assert!(WAKER.take().is_none());
-    /// ```
-    #[must_use]
-    pub const fn new() -> Self {
-        Self {
-            state: AtomicUsize::new(WAITING),
-            waker: UnsafeCell::new(None),
+    crate::atomic::const_fn_unless_loom! {
+        /// Creates an empty slot. `const`, so it can initialise a `static`.
+        ///
+        /// ```
+        /// use wrt_async_core::sync::AtomicWaker;
+        ///
+        /// static WAKER: AtomicWaker = AtomicWaker::new();
+        /// assert!(WAKER.take().is_none());
+        /// ```
+        #[must_use]
+        pub const fn new() -> Self {
+            Self {
+                state: AtomicUsize::new(WAITING),
+                waker: UnsafeCell::new(None),
+            }
         }
     }
 

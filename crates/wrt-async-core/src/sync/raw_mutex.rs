@@ -11,12 +11,10 @@
 //! (thumbv6m) they go through the application's `critical-section`
 //! implementation, each operation on its own.
 
-use core::cell::UnsafeCell;
-use core::hint;
 use core::marker::PhantomData;
 use core::ops::{Deref, DerefMut};
 
-use portable_atomic::{AtomicBool, Ordering};
+use crate::atomic::{AtomicBool, Ordering, UnsafeCell, spin_loop};
 
 /// A value guarded by a test-and-test-and-set spin lock.
 pub(crate) struct SpinMutex<T> {
@@ -33,11 +31,13 @@ pub(crate) struct SpinMutex<T> {
 unsafe impl<T: Send> Sync for SpinMutex<T> {}
 
 impl<T> SpinMutex<T> {
-    /// An unlocked mutex holding `value`.
-    pub(crate) const fn new(value: T) -> Self {
-        Self {
-            locked: AtomicBool::new(false),
-            value: UnsafeCell::new(value),
+    crate::atomic::const_fn_unless_loom! {
+        /// An unlocked mutex holding `value`.
+        pub(crate) const fn new(value: T) -> Self {
+            Self {
+                locked: AtomicBool::new(false),
+                value: UnsafeCell::new(value),
+            }
         }
     }
 
@@ -52,7 +52,7 @@ impl<T> SpinMutex<T> {
             // Read-only wait: spinning on compare-exchange would keep
             // stealing the cache line from the holder.
             while self.locked.load(Ordering::Relaxed) {
-                hint::spin_loop();
+                spin_loop();
             }
         }
         SpinMutexGuard {

@@ -20,7 +20,6 @@
 //! the list exactly while it is `Queued`, and both the state and the links
 //! change only under the lock.
 
-use core::cell::UnsafeCell;
 use core::fmt;
 use core::future::Future;
 use core::marker::PhantomPinned;
@@ -32,6 +31,7 @@ use core::task::{Context, Poll, Waker};
 use super::atomic_waker::AtomicWaker;
 use super::raw_mutex::{SpinMutex, SpinMutexGuard};
 use crate::ExecutorError;
+use crate::atomic::UnsafeCell;
 
 /// How many waiters one critical section may hand permits to (or close)
 /// before the lock is released to wake them. Bounds both the time the lock is
@@ -233,14 +233,16 @@ unsafe impl Send for Node {}
 unsafe impl Sync for Node {}
 
 impl Node {
-    const fn new() -> Self {
-        Self {
-            waker: AtomicWaker::new(),
-            links: UnsafeCell::new(Links {
-                prev: None,
-                next: None,
-                state: NodeState::Idle,
-            }),
+    crate::atomic::const_fn_unless_loom! {
+        const fn new() -> Self {
+            Self {
+                waker: AtomicWaker::new(),
+                links: UnsafeCell::new(Links {
+                    prev: None,
+                    next: None,
+                    state: NodeState::Idle,
+                }),
+            }
         }
     }
 
@@ -429,32 +431,34 @@ impl Semaphore {
     /// ```
     pub const MAX_PERMITS: usize = usize::MAX >> 2;
 
-    /// Creates a semaphore with `permits` free permits. `const`, so it can
-    /// initialise a `static`.
-    ///
-    /// # Panics
-    ///
-    /// If `permits` exceeds [`MAX_PERMITS`](Self::MAX_PERMITS) (at compile
-    /// time when used in a `static` or `const`).
-    ///
-    /// ```
-    /// use wrt_async_core::sync::Semaphore;
-    ///
-    /// static SEM: Semaphore = Semaphore::new(3);
-    /// assert_eq!(SEM.available_permits(), 3);
-    /// ```
-    #[must_use]
-    pub const fn new(permits: usize) -> Semaphore {
-        assert!(
-            permits <= Self::MAX_PERMITS,
-            "Semaphore::new: more than Semaphore::MAX_PERMITS permits"
-        );
-        Semaphore {
-            state: SpinMutex::new(State {
-                permits,
-                closed: false,
-                waiters: WaiterList::new(),
-            }),
+    crate::atomic::const_fn_unless_loom! {
+        /// Creates a semaphore with `permits` free permits. `const`, so it can
+        /// initialise a `static`.
+        ///
+        /// # Panics
+        ///
+        /// If `permits` exceeds [`MAX_PERMITS`](Self::MAX_PERMITS) (at compile
+        /// time when used in a `static` or `const`).
+        ///
+        /// ```
+        /// use wrt_async_core::sync::Semaphore;
+        ///
+        /// static SEM: Semaphore = Semaphore::new(3);
+        /// assert_eq!(SEM.available_permits(), 3);
+        /// ```
+        #[must_use]
+        pub const fn new(permits: usize) -> Semaphore {
+            assert!(
+                permits <= Self::MAX_PERMITS,
+                "Semaphore::new: more than Semaphore::MAX_PERMITS permits"
+            );
+            Semaphore {
+                state: SpinMutex::new(State {
+                    permits,
+                    closed: false,
+                    waiters: WaiterList::new(),
+                }),
+            }
         }
     }
 
