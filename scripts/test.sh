@@ -56,6 +56,9 @@ cargo test -p wrt-async-core --test model --test faults --test faulty_executor -
 step "reliability: fuzzing the macro expansions (15 s per macro)"
 WRT_FUZZ_SECONDS=15 cargo test -p wrt-macro-fuzz -- --nocapture
 
+step "benchmark harness, smoke mode (every case briefly; the full run is in docs/performance.md)"
+cargo bench -p wrt-bench -- --smoke
+
 step "examples"
 bash scripts/run-examples.sh
 
