@@ -30,6 +30,12 @@ pub struct ExecutorState {
 impl ExecutorState {
     crate::atomic::const_fn_unless_loom! {
         /// Running, next id 1.
+        ///
+        /// ```
+        /// let state = wrt_async_core::ExecutorState::new();
+        /// assert!(state.is_running());
+        /// assert_eq!(state.next_id(), 1);
+        /// ```
         pub const fn new() -> Self {
             Self {
                 running: AtomicBool::new(true),
@@ -39,16 +45,36 @@ impl ExecutorState {
     }
 
     /// A fresh id, unique for this state (never 0).
+    ///
+    /// ```
+    /// let state = wrt_async_core::ExecutorState::new();
+    /// let (a, b) = (state.next_id(), state.next_id());
+    /// assert!(a != 0 && a != b);
+    /// ```
     pub fn next_id(&self) -> u64 {
         crate::atomic::take_id(&self.next_id)
     }
 
     /// `false` after [`stop`](Self::stop).
+    ///
+    /// ```
+    /// let state = wrt_async_core::ExecutorState::new();
+    /// state.stop();
+    /// assert!(!state.is_running());
+    /// ```
     pub fn is_running(&self) -> bool {
         self.running.load(Ordering::Acquire)
     }
 
     /// `Err(NotRunning)` after [`stop`](Self::stop).
+    ///
+    /// ```
+    /// use wrt_async_core::{ExecutorError, ExecutorState};
+    /// let state = ExecutorState::new();
+    /// assert_eq!(state.check_running(), Ok(()));
+    /// state.stop();
+    /// assert_eq!(state.check_running(), Err(ExecutorError::NotRunning));
+    /// ```
     pub fn check_running(&self) -> Result<(), ExecutorError> {
         if self.is_running() {
             Ok(())
@@ -58,6 +84,12 @@ impl ExecutorState {
     }
 
     /// Stops; returns `true` only for the call that did it.
+    ///
+    /// ```
+    /// let state = wrt_async_core::ExecutorState::new();
+    /// assert!(state.stop());
+    /// assert!(!state.stop());
+    /// ```
     pub fn stop(&self) -> bool {
         self.running.swap(false, Ordering::AcqRel)
     }

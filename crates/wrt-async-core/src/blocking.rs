@@ -61,6 +61,13 @@ where
 }
 
 /// The future returned by [`spawn_blocking`].
+///
+/// ```
+/// use wrt_async_core::{spawn_blocking, with_async, BlockingTask};
+///
+/// let task: BlockingTask<u8> = spawn_blocking(|| 4);
+/// assert_eq!(with_async(task), Ok(Ok(4)));
+/// ```
 #[must_use = "the result of blocking work is lost unless awaited"]
 pub struct BlockingTask<T> {
     shared: Arc<Shared<T>>,

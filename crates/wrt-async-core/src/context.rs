@@ -115,6 +115,18 @@ pub(crate) fn enter_unless_in_task(
 }
 
 /// Restores the previous current executor when dropped; see [`enter`].
+///
+/// ```
+/// use wrt_async_core::{enter, current_executor, FallbackExecutor, WrtExecutor};
+///
+/// static MINE: FallbackExecutor<1> = FallbackExecutor::new();
+/// let before = current_executor();
+/// {
+///     let _guard = enter(&MINE);
+///     assert!(core::ptr::addr_eq(current_executor(), &MINE as &dyn WrtExecutor));
+/// }
+/// assert!(core::ptr::addr_eq(current_executor(), before));
+/// ```
 #[must_use = "the executor is current only while the guard lives"]
 pub struct EnterGuard {
     #[cfg(feature = "std")]

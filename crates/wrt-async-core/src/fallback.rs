@@ -155,6 +155,14 @@ impl<const N: usize> FallbackExecutor<N> {
 
     crate::atomic::const_fn_unless_loom! {
         /// A running executor with no tasks. `const`, so it can be a `static`.
+        ///
+        /// ```
+        /// use wrt_async_core::{FallbackExecutor, WrtExecutor};
+        ///
+        /// static EXEC: FallbackExecutor = FallbackExecutor::new();
+        /// assert!(EXEC.is_running());
+        /// assert_eq!(EXEC.stats().live, 0);
+        /// ```
         pub const fn new() -> Self {
             Self::with_idle_hook(core::hint::spin_loop)
         }
@@ -337,6 +345,17 @@ impl<const N: usize> FallbackExecutor<N> {
 
     /// Monitoring counters: live tasks, capacity, spawned, completed,
     /// panicked, polls.
+    ///
+    /// ```
+    /// use wrt_async_core::{FallbackExecutor, WrtExecutor};
+    ///
+    /// static EXEC: FallbackExecutor<4> = FallbackExecutor::new();
+    /// EXEC.spawn(Box::pin(async {})).unwrap();
+    /// assert_eq!(EXEC.stats().live, 1);
+    /// EXEC.poll_once().unwrap();
+    /// let stats = EXEC.stats();
+    /// assert_eq!((stats.live, stats.capacity, stats.spawned, stats.completed), (0, 4, 1, 1));
+    /// ```
     pub fn stats(&self) -> ExecutorStats {
         ExecutorStats {
             live: self.occupied.load(Ordering::Relaxed).count_ones() as usize,

@@ -48,11 +48,30 @@ impl<T: 'static> JoinHandle<T> {
     }
 
     /// The id the executor gave the task when it was spawned.
+    ///
+    /// ```
+    /// #[wrt_async_core::task]
+    /// async fn job() {}
+    ///
+    /// let join = job().spawn().unwrap();
+    /// assert_ne!(join.id(), 0);
+    /// # wrt_async_core::current_executor().block_on(join).unwrap().unwrap();
+    /// ```
     pub fn id(&self) -> u64 {
         self.id
     }
 
     /// `true` once the task completed, was cancelled or panicked.
+    ///
+    /// ```
+    /// #[wrt_async_core::task]
+    /// async fn job() {}
+    ///
+    /// let join = job().spawn().unwrap();
+    /// assert!(!join.is_finished());
+    /// wrt_async_core::current_executor().poll_once().unwrap();
+    /// assert!(join.is_finished());
+    /// ```
     pub fn is_finished(&self) -> bool {
         self.target.is_finished()
     }
@@ -110,11 +129,30 @@ impl<T: 'static> SpawnToken<T> {
     }
 
     /// Spawns the task on [`current_executor()`](crate::current_executor).
+    ///
+    /// ```
+    /// #[wrt_async_core::task]
+    /// async fn seven() -> u8 { 7 }
+    ///
+    /// let join = seven().spawn().unwrap();
+    /// assert_eq!(wrt_async_core::with_async(join), Ok(Ok(7)));
+    /// ```
     pub fn spawn(self) -> Result<JoinHandle<T>, ExecutorError> {
         self.spawn_on(crate::current_executor())
     }
 
     /// Spawns the task on `executor`.
+    ///
+    /// ```
+    /// use wrt_async_core::FallbackExecutor;
+    ///
+    /// #[wrt_async_core::task]
+    /// async fn seven() -> u8 { 7 }
+    ///
+    /// static EXEC: FallbackExecutor<2> = FallbackExecutor::new();
+    /// let join = seven().spawn_on(&EXEC).unwrap();
+    /// assert_eq!(EXEC.block_on(join), Ok(Ok(7)));
+    /// ```
     pub fn spawn_on<E: WrtExecutor + ?Sized>(
         self,
         executor: &'static E,
@@ -126,6 +164,17 @@ impl<T: 'static> SpawnToken<T> {
 
     /// The raw parts: the task to hand to an executor yourself, and its join
     /// handle. `Err(OutOfResources)` if the pool was full.
+    ///
+    /// ```
+    /// #[wrt_async_core::task]
+    /// async fn seven() -> u8 { 7 }
+    ///
+    /// let (task, join) = seven().into_parts().unwrap();
+    /// // A TaskRef is an ordinary `Future + Send + Unpin + 'static`.
+    /// let exec = wrt_async_core::current_executor();
+    /// exec.spawn(Box::pin(task)).unwrap();
+    /// assert_eq!(exec.block_on(join), Ok(Ok(7)));
+    /// ```
     pub fn into_parts(self) -> Result<(TaskRef, JoinHandle<T>), ExecutorError> {
         self.claimed
     }

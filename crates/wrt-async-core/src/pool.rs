@@ -84,6 +84,14 @@ where
 
     crate::atomic::const_fn_unless_loom! {
         /// An empty pool; `const`, so it can initialise a `static`.
+        ///
+        /// ```
+        /// use core::future::{ready, Ready};
+        /// use wrt_async_core::TaskPool;
+        ///
+        /// static POOL: TaskPool<Ready<u8>, 2> = TaskPool::new();
+        /// assert_eq!(POOL.in_use(), 0);
+        /// ```
         pub const fn new() -> Self {
             Self {
                 claimed: AtomicU32::new(0),
@@ -95,6 +103,15 @@ where
     /// Claims a free slot and stores `make()` in it. If every slot is in use,
     /// the token carries `OutOfResources` (reported when it is spawned) and
     /// `make` is not called.
+    ///
+    /// ```
+    /// use core::future::{ready, Ready};
+    /// use wrt_async_core::TaskPool;
+    ///
+    /// static POOL: TaskPool<Ready<u8>, 2> = TaskPool::new();
+    /// let join = POOL.claim(|| ready(3)).spawn().unwrap();
+    /// assert_eq!(wrt_async_core::with_async(join), Ok(Ok(3)));
+    /// ```
     pub fn claim(&'static self, make: impl FnOnce() -> F) -> SpawnToken<F::Output> {
         let Some(index) = self.claim_index() else {
             warning!("wrt task pool: all {} slots in use, spawn refused", N);
@@ -158,6 +175,17 @@ where
     }
 
     /// How many slots are in use (claimed and not yet recycled).
+    ///
+    /// ```
+    /// use core::future::{ready, Ready};
+    /// use wrt_async_core::TaskPool;
+    ///
+    /// static POOL: TaskPool<Ready<u8>, 2> = TaskPool::new();
+    /// let token = POOL.claim(|| ready(1));
+    /// assert_eq!(POOL.in_use(), 1);
+    /// drop(token); // frees the slot
+    /// assert_eq!(POOL.in_use(), 0);
+    /// ```
     pub fn in_use(&self) -> usize {
         let bitmap = (self.claimed.load(Ordering::Acquire) & Self::BITMAP).count_ones() as usize;
         bitmap
@@ -170,6 +198,14 @@ where
     }
 
     /// `N`.
+    ///
+    /// ```
+    /// use core::future::{ready, Ready};
+    /// use wrt_async_core::TaskPool;
+    ///
+    /// static POOL: TaskPool<Ready<u8>, 2> = TaskPool::new();
+    /// assert_eq!(POOL.capacity(), 2);
+    /// ```
     pub const fn capacity(&self) -> usize {
         N
     }

@@ -68,6 +68,11 @@ pub struct AsyncRuntime {
 
 impl AsyncRuntime {
     /// A runtime that uses whatever [`current_executor()`] is when it runs.
+    ///
+    /// ```
+    /// let runtime = wrt_async_core::AsyncRuntime::new();
+    /// assert_eq!(runtime.block_on(async { 1 }), Ok(1));
+    /// ```
     pub const fn new() -> Self {
         Self { executor: None }
     }
@@ -88,12 +93,27 @@ impl AsyncRuntime {
     }
 
     /// The executor this runtime uses.
+    ///
+    /// ```
+    /// use wrt_async_core::{AsyncRuntime, FallbackExecutor, WrtExecutor};
+    ///
+    /// static EXEC: FallbackExecutor<1> = FallbackExecutor::new();
+    /// let runtime = AsyncRuntime::with_executor(&EXEC);
+    /// assert!(core::ptr::addr_eq(runtime.executor(), &EXEC as &dyn WrtExecutor));
+    /// ```
     pub fn executor(&self) -> &'static dyn WrtExecutor {
         self.executor.unwrap_or_else(current_executor)
     }
 
     /// Awaits `future`, reporting a stopped executor or (std) a panic as an
     /// error instead of letting it escape.
+    ///
+    /// ```
+    /// use wrt_async_core::{with_async, AsyncRuntime};
+    ///
+    /// let doubled = with_async(async { AsyncRuntime::new().execute_async(async { 21 * 2 }).await });
+    /// assert_eq!(doubled, Ok(Ok(42)));
+    /// ```
     pub fn execute_async<F: Future>(&self, future: F) -> ExecuteAsync<F> {
         ExecuteAsync {
             future,
@@ -102,6 +122,11 @@ impl AsyncRuntime {
     }
 
     /// Runs `future` to completion from sync code on this runtime's executor.
+    ///
+    /// ```
+    /// let runtime = wrt_async_core::AsyncRuntime::new();
+    /// assert_eq!(runtime.block_on(async { "done" }), Ok("done"));
+    /// ```
     pub fn block_on<F: Future>(&self, future: F) -> Result<F::Output, ExecutorError> {
         self.executor().block_on(future)
     }
@@ -122,6 +147,13 @@ impl core::fmt::Debug for AsyncRuntime {
 }
 
 /// The future returned by [`AsyncRuntime::execute_async`].
+///
+/// ```
+/// use wrt_async_core::{with_async, AsyncRuntime, ExecuteAsync};
+///
+/// let future: ExecuteAsync<_> = AsyncRuntime::new().execute_async(async { 1 });
+/// assert_eq!(with_async(future), Ok(Ok(1)));
+/// ```
 #[must_use = "futures do nothing unless awaited"]
 pub struct ExecuteAsync<F> {
     future: F,

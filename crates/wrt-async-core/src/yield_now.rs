@@ -22,6 +22,13 @@ pub fn yield_now() -> YieldNow {
 }
 
 /// The future returned by [`yield_now`].
+///
+/// ```
+/// use wrt_async_core::{with_async, yield_now, YieldNow};
+///
+/// let once: YieldNow = yield_now();
+/// assert_eq!(with_async(once), Ok(()));
+/// ```
 #[must_use = "futures do nothing unless awaited"]
 #[derive(Debug)]
 pub struct YieldNow {
