@@ -531,113 +531,76 @@ pub mod tokio_ {
     }
 }
 
-pub mod async_executor_ {
-    use async_executor::Executor;
-    use futures_lite::future::block_on;
+/// The cases of an executor with `spawn(..).detach()`, `try_tick()` and
+/// `run(..)`: async-executor and edge-executor share that API, so they run
+/// the very same code.
+macro_rules! ticking_executor_cases {
+    ($(#[$doc:meta])* $name:ident, $executor:ty, $block_on:path) => {
+        $(#[$doc])*
+        pub mod $name {
+            use super::*;
 
-    use super::*;
+            pub static EXEC: $executor = <$executor>::new();
 
-    pub static EXEC: Executor<'static> = Executor::new();
-
-    #[inline]
-    fn drive(target: usize) {
-        while done() < target {
-            EXEC.try_tick();
-        }
-    }
-
-    pub fn w1(n: u64) {
-        for _ in 0..n {
-            black_box(block_on(EXEC.run(black_box(ready(1u32)))));
-        }
-    }
-
-    pub fn w2(n: u64) {
-        for _ in 0..n {
-            block_on(EXEC.run(black_box(Yield::new(workloads::WAKES))));
-        }
-    }
-
-    pub fn w2t(n: u64) {
-        for _ in 0..n {
-            expect(1);
-            EXEC.spawn(yield_task()).detach();
-            drive(1);
-        }
-    }
-
-    pub fn w3(n: u64) {
-        for _ in 0..n {
-            expect(BURST);
-            for _ in 0..BURST {
-                EXEC.spawn(instant_task()).detach();
+            #[inline]
+            fn drive(target: usize) {
+                while done() < target {
+                    EXEC.try_tick();
+                }
             }
-            drive(BURST);
-        }
-    }
 
-    pub fn w4(n: u64) {
-        for _ in 0..n {
-            expect(2);
-            workloads::SIGNAL.reset();
-            EXEC.spawn(player(0)).detach();
-            EXEC.spawn(player(1)).detach();
-            drive(2);
+            pub fn w1(n: u64) {
+                for _ in 0..n {
+                    black_box($block_on(EXEC.run(black_box(ready(1u32)))));
+                }
+            }
+
+            pub fn w2(n: u64) {
+                for _ in 0..n {
+                    $block_on(EXEC.run(black_box(Yield::new(workloads::WAKES))));
+                }
+            }
+
+            pub fn w2t(n: u64) {
+                for _ in 0..n {
+                    expect(1);
+                    EXEC.spawn(yield_task()).detach();
+                    drive(1);
+                }
+            }
+
+            pub fn w3(n: u64) {
+                for _ in 0..n {
+                    expect(BURST);
+                    for _ in 0..BURST {
+                        EXEC.spawn(instant_task()).detach();
+                    }
+                    drive(BURST);
+                }
+            }
+
+            pub fn w4(n: u64) {
+                for _ in 0..n {
+                    expect(2);
+                    workloads::SIGNAL.reset();
+                    EXEC.spawn(player(0)).detach();
+                    EXEC.spawn(player(1)).detach();
+                    drive(2);
+                }
+            }
         }
-    }
+    };
 }
 
-pub mod edge {
-    use edge_executor::{Executor, block_on};
-
-    use super::*;
-
-    pub static EXEC: Executor<'static, 64> = Executor::new();
-
-    #[inline]
-    fn drive(target: usize) {
-        while done() < target {
-            EXEC.try_tick();
-        }
-    }
-
-    pub fn w1(n: u64) {
-        for _ in 0..n {
-            black_box(block_on(EXEC.run(black_box(ready(1u32)))));
-        }
-    }
-
-    pub fn w2(n: u64) {
-        for _ in 0..n {
-            block_on(EXEC.run(black_box(Yield::new(workloads::WAKES))));
-        }
-    }
-
-    pub fn w2t(n: u64) {
-        for _ in 0..n {
-            expect(1);
-            EXEC.spawn(yield_task()).detach();
-            drive(1);
-        }
-    }
-
-    pub fn w3(n: u64) {
-        for _ in 0..n {
-            expect(BURST);
-            for _ in 0..BURST {
-                EXEC.spawn(instant_task()).detach();
-            }
-            drive(BURST);
-        }
-    }
-
-    pub fn w4(n: u64) {
-        for _ in 0..n {
-            expect(2);
-            workloads::SIGNAL.reset();
-            EXEC.spawn(player(0)).detach();
-            EXEC.spawn(player(1)).detach();
-            drive(2);
-        }
-    }
-}
+ticking_executor_cases!(
+    /// async-executor, driven with `try_tick`.
+    async_executor_,
+    async_executor::Executor<'static>,
+    futures_lite::future::block_on
+);
+ticking_executor_cases!(
+    /// edge-executor, driven with `try_tick`.
+    edge,
+    edge_executor::Executor<'static, 64>,
+    edge_executor::block_on
+);

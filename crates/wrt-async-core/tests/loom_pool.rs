@@ -54,6 +54,21 @@ loom::lazy_static! {
     static ref TWO: TaskPool<Job, 2> = TaskPool::new();
 }
 
+/// Claims a `job(7)` in `ONE` and runs it to completion on another thread
+/// (one poll, then the TaskRef is dropped); returns that thread and the
+/// task's join handle.
+fn run_on_another_thread(
+    futures: &Drops,
+    outputs: &Drops,
+) -> (thread::JoinHandle<()>, wrt_async_core::JoinHandle<Output>) {
+    let (mut task, join) = ONE.claim(|| job(7, futures, outputs)).into_parts().unwrap();
+    let runner = thread::spawn(move || {
+        assert!(poll_once(&mut task).is_ready());
+        drop(task);
+    });
+    (runner, join)
+}
+
 #[test]
 fn claims_race_releases_and_never_share_a_slot() {
     loom_support::check("pool: claim/release on 2 threads", None, || {
@@ -94,14 +109,7 @@ fn claims_race_releases_and_never_share_a_slot() {
 fn completion_races_the_join_handle_being_dropped() {
     loom_support::check("pool: completion vs. JoinHandle drop", None, || {
         let (futures, outputs) = (Drops::default(), Drops::default());
-        let (mut task, join) = ONE
-            .claim(|| job(7, &futures, &outputs))
-            .into_parts()
-            .unwrap();
-        let runner = thread::spawn(move || {
-            assert!(poll_once(&mut task).is_ready());
-            drop(task);
-        });
+        let (runner, join) = run_on_another_thread(&futures, &outputs);
         drop(join);
         runner.join().unwrap();
         // Whoever left last dropped the output and freed the slot.
@@ -115,14 +123,7 @@ fn completion_races_the_join_handle_being_dropped() {
 fn completion_wakes_the_join_handle_on_another_thread() {
     loom_support::check("pool: completion vs. JoinHandle poll", None, || {
         let (futures, outputs) = (Drops::default(), Drops::default());
-        let (mut task, join) = ONE
-            .claim(|| job(7, &futures, &outputs))
-            .into_parts()
-            .unwrap();
-        let runner = thread::spawn(move || {
-            assert!(poll_once(&mut task).is_ready());
-            drop(task);
-        });
+        let (runner, join) = run_on_another_thread(&futures, &outputs);
         // Parks until woken: a lost wake-up is a deadlock loom reports.
         let output = block_on(join).expect("the task completed");
         assert_eq!(output.value, 7);

@@ -1,5 +1,5 @@
 //! Helpers shared by the integration tests (included with `mod common;`).
-#![allow(dead_code)] // each test binary uses a different subset
+#![allow(dead_code, unused_imports)] // each test binary uses a different subset
 
 use std::future::Future;
 use std::pin::Pin;

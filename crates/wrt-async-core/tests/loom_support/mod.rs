@@ -85,23 +85,9 @@ pub fn poll_once<F: Future + Unpin>(future: &mut F) -> Poll<F::Output> {
     std::pin::Pin::new(future).poll(&mut Context::from_waker(Waker::noop()))
 }
 
-/// Counts drops (a std atomic: read only after every thread was joined).
-#[derive(Clone, Default)]
-pub struct Drops(Arc<AtomicUsize>);
-
-impl Drops {
-    pub fn token(&self) -> DropToken {
-        DropToken(self.0.clone())
-    }
-    pub fn count(&self) -> usize {
-        self.0.load(Ordering::SeqCst)
-    }
-}
-
-pub struct DropToken(Arc<AtomicUsize>);
-
-impl Drop for DropToken {
-    fn drop(&mut self) {
-        self.0.fetch_add(1, Ordering::SeqCst);
-    }
-}
+/// Drop counters shared with the native tests (std atomics, read only after
+/// every thread was joined).
+#[path = "../common/mod.rs"]
+mod common;
+#[allow(unused_imports)] // not every model counts drops
+pub use common::{DropCounter as Drops, DropToken};
