@@ -14,17 +14,50 @@ mod imp {
 
     use crate::WrtExecutor;
 
-    #[derive(Clone, Copy)]
+    pub(super) const IS_FALLBACK: u8 = 1;
+    pub(super) const IN_TASK: u8 = 2;
+
+    /// Two cells rather than one `Cell` of a struct: saving and restoring
+    /// them moves two words and a byte, where a 24-byte struct with padding
+    /// is copied whole (this runs on every `block_on` and every task batch).
     pub(super) struct Driving {
+        pub(super) executor: Cell<Option<&'static dyn WrtExecutor>>,
+        pub(super) flags: Cell<u8>,
+    }
+
+    /// What a guard puts back.
+    #[derive(Clone, Copy)]
+    pub(super) struct Saved {
         pub(super) executor: Option<&'static dyn WrtExecutor>,
-        pub(super) is_fallback: bool,
-        pub(super) in_task: bool,
+        pub(super) flags: u8,
+    }
+
+    impl Driving {
+        #[inline]
+        pub(super) fn save(&self) -> Saved {
+            Saved {
+                executor: self.executor.get(),
+                flags: self.flags.get(),
+            }
+        }
+
+        #[inline]
+        pub(super) fn set(&self, executor: &'static dyn WrtExecutor, flags: u8) {
+            self.executor.set(Some(executor));
+            self.flags.set(flags);
+        }
+
+        #[inline]
+        pub(super) fn restore(&self, saved: Saved) {
+            self.executor.set(saved.executor);
+            self.flags.set(saved.flags);
+        }
     }
 
     #[cfg(not(loom))]
     std::thread_local! {
-        pub(super) static DRIVING: Cell<Driving> = const {
-            Cell::new(Driving { executor: None, is_fallback: false, in_task: false })
+        pub(super) static DRIVING: Driving = const {
+            Driving { executor: Cell::new(None), flags: Cell::new(0) }
         };
     }
 
@@ -32,18 +65,8 @@ mod imp {
     // thread-local would be shared by them (and its macro takes no `const`).
     #[cfg(loom)]
     loom::thread_local! {
-        pub(super) static DRIVING: Cell<Driving> =
-            Cell::new(Driving { executor: None, is_fallback: false, in_task: false });
-    }
-
-    #[inline]
-    pub(super) fn replace(next: Driving) -> Driving {
-        DRIVING.with(|d| d.replace(next))
-    }
-
-    #[inline]
-    pub(super) fn get() -> Driving {
-        DRIVING.with(Cell::get)
+        pub(super) static DRIVING: Driving =
+            Driving { executor: Cell::new(None), flags: Cell::new(0) };
     }
 }
 
@@ -68,13 +91,12 @@ pub fn enter(executor: &'static dyn WrtExecutor) -> EnterGuard {
 pub(crate) fn enter_as(executor: &'static dyn WrtExecutor, is_fallback: bool) -> EnterGuard {
     #[cfg(feature = "std")]
     {
-        let prev = imp::get();
-        imp::replace(imp::Driving {
-            executor: Some(executor),
-            is_fallback,
-            in_task: prev.in_task,
-        });
-        EnterGuard { prev }
+        imp::DRIVING.with(|d| {
+            let prev = d.save();
+            let flags = (prev.flags & imp::IN_TASK) | fallback_flag(is_fallback);
+            d.set(executor, flags);
+            EnterGuard { prev }
+        })
     }
     #[cfg(not(feature = "std"))]
     {
@@ -95,15 +117,11 @@ pub(crate) fn enter_unless_in_task(
     #[cfg(feature = "std")]
     {
         imp::DRIVING.with(|d| {
-            let prev = d.get();
-            if prev.in_task {
+            let prev = d.save();
+            if prev.flags & imp::IN_TASK != 0 {
                 return None;
             }
-            d.set(imp::Driving {
-                executor: Some(executor),
-                is_fallback,
-                in_task: false,
-            });
+            d.set(executor, fallback_flag(is_fallback));
             Some(EnterGuard { prev })
         })
     }
@@ -130,7 +148,7 @@ pub(crate) fn enter_unless_in_task(
 #[must_use = "the executor is current only while the guard lives"]
 pub struct EnterGuard {
     #[cfg(feature = "std")]
-    prev: imp::Driving,
+    prev: imp::Saved,
     #[cfg(not(feature = "std"))]
     _private: (),
 }
@@ -139,7 +157,7 @@ impl Drop for EnterGuard {
     #[inline]
     fn drop(&mut self) {
         #[cfg(feature = "std")]
-        imp::replace(self.prev);
+        imp::DRIVING.with(|d| d.restore(self.prev));
     }
 }
 
@@ -153,7 +171,7 @@ impl core::fmt::Debug for EnterGuard {
 /// from inside a task can refuse instead of deadlocking.
 pub(crate) struct TaskScope {
     #[cfg(feature = "std")]
-    prev: imp::Driving,
+    prev: imp::Saved,
 }
 
 impl TaskScope {
@@ -161,12 +179,11 @@ impl TaskScope {
     pub(crate) fn enter(executor: &'static dyn WrtExecutor, is_fallback: bool) -> Self {
         #[cfg(feature = "std")]
         {
-            let prev = imp::replace(imp::Driving {
-                executor: Some(executor),
-                is_fallback,
-                in_task: true,
-            });
-            Self { prev }
+            imp::DRIVING.with(|d| {
+                let prev = d.save();
+                d.set(executor, imp::IN_TASK | fallback_flag(is_fallback));
+                Self { prev }
+            })
         }
         #[cfg(not(feature = "std"))]
         {
@@ -180,8 +197,14 @@ impl Drop for TaskScope {
     #[inline]
     fn drop(&mut self) {
         #[cfg(feature = "std")]
-        imp::replace(self.prev);
+        imp::DRIVING.with(|d| d.restore(self.prev));
     }
+}
+
+#[cfg(feature = "std")]
+#[inline]
+fn fallback_flag(is_fallback: bool) -> u8 {
+    if is_fallback { imp::IS_FALLBACK } else { 0 }
 }
 
 /// The executor driving this thread, if any, and whether it is a fallback.
@@ -189,8 +212,11 @@ impl Drop for TaskScope {
 pub(crate) fn driving() -> Option<(&'static dyn WrtExecutor, bool)> {
     #[cfg(feature = "std")]
     {
-        let d = imp::get();
-        d.executor.map(|e| (e, d.is_fallback))
+        imp::DRIVING.with(|d| {
+            d.executor
+                .get()
+                .map(|e| (e, d.flags.get() & imp::IS_FALLBACK != 0))
+        })
     }
     #[cfg(not(feature = "std"))]
     {
@@ -206,7 +232,7 @@ pub(crate) fn driving() -> Option<(&'static dyn WrtExecutor, bool)> {
 pub(crate) fn in_task() -> bool {
     #[cfg(feature = "std")]
     {
-        imp::get().in_task
+        imp::DRIVING.with(|d| d.flags.get() & imp::IN_TASK != 0)
     }
     #[cfg(not(feature = "std"))]
     {

@@ -181,6 +181,14 @@ impl dyn WrtExecutor {
     /// assert_eq!(exec.block_on(async { 6 * 7 }), Ok(42));
     /// ```
     pub fn block_on<F: Future>(&'static self, future: F) -> Result<F::Output, ExecutorError> {
+        // The built-in default executor, what `current_executor()` returns
+        // when nothing is registered, is a known type: its typed `block_on`
+        // needs no type erasure, no output slot and no virtual calls, and
+        // behaves the same. One address comparison buys that.
+        let default = crate::registry::default_executor();
+        if core::ptr::addr_eq(self, default) {
+            return default.block_on_outlined(future);
+        }
         block_on_via_dyn(self, future)
     }
 }
