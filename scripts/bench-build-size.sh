@@ -26,7 +26,8 @@ log() { printf '==> %s\n' "$*" >&2; }
 
 # Section sizes and symbol sums of an ELF file (32- or 64-bit, little
 # endian), as `key<TAB>value` lines: text, data, bss, and for each PATTERN
-# given the total size of the function symbols whose (mangled) name holds it.
+# given the total size of the function symbols whose (mangled) name holds it
+# (a PATTERN may list alternatives separated by `|`).
 elf_figures() {
     python3 - "$@" <<'EOF'
 import struct, sys
@@ -81,7 +82,7 @@ if symtab is not None:
             continue
         name = cstr(names[3] + st_name)
         for p in patterns:
-            if p in name:
+            if any(alt in name for alt in p.split("|")):
                 totals[p] += st_size
 for p in patterns:
     print(f"sym:{p}\t{totals[p]}")
@@ -129,9 +130,11 @@ tsv="$out/build-size.tsv"
     example="$root/examples/bare-metal"
     (cd "$example" && cargo build -q --release --target thumbv7em-none-eabihf --target-dir "$example/target")
     elf="$example/target/thumbv7em-none-eabihf/release/wrt-bare-metal"
-    # Every function of the fallback module (mangled names hold
-    # `wrt_async_core8fallback`): the executor's generic shell and its engine.
-    figs=$(elf_figures "$elf" wrt_async_core8fallback wrt_async_core)
+    # Every function of the fallback module: the executor's generic shell and
+    # its engine (mangled paths hold `wrt_async_core8fallback`; trait impls
+    # such as `<.. as WrtExecutor>::spawn_task` hold `wrt_async_core..fallback`).
+    fallback='wrt_async_core8fallback|wrt_async_core..fallback'
+    figs=$(elf_figures "$elf" "$fallback" wrt_async_core)
     text=$(figure text <<<"$figs")
     data=$(figure data <<<"$figs")
     bss=$(figure bss <<<"$figs")
@@ -152,7 +155,7 @@ print(total)
 EOF
 )"
     printf 'bare-metal thumbv7em: static RAM, .data + .bss (B)\t%s\n' "$((data + bss))"
-    printf 'bare-metal thumbv7em: wrt executor code (.text, B)\t%s\n' "$(figure sym:wrt_async_core8fallback <<<"$figs")"
+    printf 'bare-metal thumbv7em: wrt executor code (.text, B)\t%s\n' "$(figure "sym:$fallback" <<<"$figs")"
     printf 'bare-metal thumbv7em: all wrt-async-core code (.text, B)\t%s\n' "$(figure sym:wrt_async_core <<<"$figs")"
 } >"$tsv"
 cat "$tsv"

@@ -83,6 +83,7 @@ macro_rules! cases {
 cases! {
     W1 "wrt-direct" => wrt::w1_direct;
     W1 "wrt-dyn" => wrt::w1_dyn;
+    W1 "wrt-dyn-erased" => wrt::w1_dyn_erased;
     W1 "futures-block_on" => futures::w1_block_on;
     W1 "futures-LocalPool" => futures::w1_local_pool;
     W1 "pollster" => pollster_::w1;
@@ -92,6 +93,7 @@ cases! {
 
     W2 "wrt-direct" => wrt::w2_direct;
     W2 "wrt-dyn" => wrt::w2_dyn;
+    W2 "wrt-dyn-erased" => wrt::w2_dyn_erased;
     W2 "futures-block_on" => futures::w2_block_on;
     W2 "futures-LocalPool" => futures::w2_local_pool;
     W2 "pollster" => pollster_::w2;
@@ -175,6 +177,26 @@ pub mod wrt {
     pub fn w1_dyn(n: u64) {
         for _ in 0..n {
             black_box(current_executor().block_on(black_box(ready(1u32))).unwrap());
+        }
+    }
+
+    /// `EXEC` as a `&dyn WrtExecutor` that is not the default executor: the
+    /// type-erased `block_on_dyn` path a registered executor takes.
+    fn erased() -> &'static dyn WrtExecutor {
+        black_box(&EXEC)
+    }
+
+    pub fn w1_dyn_erased(n: u64) {
+        for _ in 0..n {
+            black_box(erased().block_on(black_box(ready(1u32))).unwrap());
+        }
+    }
+
+    pub fn w2_dyn_erased(n: u64) {
+        for _ in 0..n {
+            erased()
+                .block_on(black_box(Yield::new(workloads::WAKES)))
+                .unwrap();
         }
     }
 

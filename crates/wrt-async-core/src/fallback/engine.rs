@@ -278,6 +278,7 @@ impl Engine {
 
     /// Takes the lowest of the `capacity` slots that is free: one
     /// compare-and-swap unless contended.
+    #[inline]
     fn claim_slot(&self, capacity: usize) -> Result<usize, ExecutorError> {
         let all = if capacity >= 32 {
             u32::MAX
