@@ -273,7 +273,7 @@ impl<'a, T: ComponentType> StreamWrite<'a, T> {
     fn absorb(&mut self, done: Done) -> Option<StreamWriteOutcome> {
         self.in_flight = false;
         self.outcome.written += done.progress as usize;
-        self.carry = done.values.into();
+        self.carry = done.values;
         if done.result == CopyResult::Dropped {
             self.outcome.reader_dropped = true;
             self.finished = true;
