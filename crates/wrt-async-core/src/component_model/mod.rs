@@ -22,6 +22,14 @@
 //! after every lock is released, so the other end may live on any thread and
 //! any executor.
 //!
+//! The above is the alloc tier (with the `alloc` feature). Without `alloc`,
+//! the **no-heap tier** remains: [`BoundedComponentTable`] (`HANDLES`
+//! indices, `PAIRS` futures/streams, `BUF` values per copy; `const fn new`,
+//! so it can be a `static`) with the same built-ins and waitable sets on
+//! fixed-size value types, and [`BoundedFuture`] / [`BoundedStream`] as its
+//! Rust side. Both tiers run one state machine (`state.rs`); see
+//! `docs/component-model.md`, "No-heap tier".
+//!
 //! ```
 //! use wrt_async_core::component_model::{host_future, ComponentAsyncExt, ComponentTable, ComponentValue, CopyStatus, ValueType};
 //!
