@@ -1335,16 +1335,7 @@ fn two_components_exchange_through_a_waitable_set_on_two_threads() {
 // -------------------------------------------------------- property test
 
 proptest! {
-    #![proptest_config(ProptestConfig {
-        // Thousands of random sequences natively; a handful under Miri,
-        // which runs them about a thousand times slower.
-        cases: if cfg!(miri) { 6 } else { 4096 },
-        max_shrink_iters: if cfg!(miri) { 0 } else { 4096 },
-        // Miri's isolation forbids the file system; the seed is printed on
-        // failure anyway.
-        failure_persistence: None,
-        ..ProptestConfig::default()
-    })]
+    #![proptest_config(ops::config())]
 
     #[test]
     fn table_matches_the_spec_model(

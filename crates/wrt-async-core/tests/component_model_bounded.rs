@@ -841,7 +841,12 @@ fn bounded_future_written_from_another_thread_on_a_second_executor() {
     let future = T.take_future::<f32>(r).unwrap();
     let reader = std::thread::spawn(move || OTHER.block_on(future).unwrap());
     nap();
-    done(T.future_write(w, ComponentValue::F32(1.5)));
+    // The reader's read may or may not have started by now.
+    let write = match T.future_write(w, ComponentValue::F32(1.5)).unwrap() {
+        CopyStatusOf::Done(write) => write,
+        CopyStatusOf::Blocked => with_async(T.copy_done(w)).unwrap().unwrap(),
+    };
+    assert_eq!(write.result, CopyResult::Completed);
     assert_eq!(reader.join().unwrap(), Ok(1.5));
 }
 
@@ -1015,15 +1020,7 @@ fn bounded_op() -> impl Strategy<Value = Op> {
 }
 
 proptest! {
-    #![proptest_config(ProptestConfig {
-        // Thousands of random sequences natively; a handful under Miri.
-        cases: if cfg!(miri) { 6 } else { 4096 },
-        max_shrink_iters: if cfg!(miri) { 0 } else { 4096 },
-        // Miri's isolation forbids the file system; the seed is printed on
-        // failure anyway.
-        failure_persistence: None,
-        ..ProptestConfig::default()
-    })]
+    #![proptest_config(ops::config())]
 
     /// Up to 47 operations create at most 47 pairs (94 handles): the
     /// capacity of `Table` is never reached, and the model's copies are at

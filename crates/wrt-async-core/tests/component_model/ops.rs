@@ -217,6 +217,19 @@ pub fn resolve(m: &Model, op: Op) -> Resolved {
     }
 }
 
+/// The property tests' settings: thousands of random sequences natively, a
+/// handful under Miri, which runs them about a thousand times slower.
+pub fn config() -> ProptestConfig {
+    ProptestConfig {
+        cases: if cfg!(miri) { 6 } else { 4096 },
+        max_shrink_iters: if cfg!(miri) { 0 } else { 4096 },
+        // Miri's isolation forbids the file system; the seed is printed on
+        // failure anyway.
+        failure_persistence: None,
+        ..ProptestConfig::default()
+    }
+}
+
 /// A table the property test drives next to the model.
 pub trait Subject {
     /// Runs every operation but `Poll`.
