@@ -26,12 +26,19 @@ cargo build -p wrt-async-core --no-default-features --target thumbv7em-none-eabi
 cargo build -p wrt-async-core --no-default-features --features alloc --target thumbv7em-none-eabihf
 cargo build -p wrt-async-core --no-default-features --features critical-section --target thumbv6m-none-eabi
 cargo build -p wrt-async-core --no-default-features --features defmt --target thumbv7em-none-eabihf
+cargo build -p wrt-async-core --no-default-features --features component-model-async --target thumbv7em-none-eabihf
+cargo build -p wrt-async-core --no-default-features --features critical-section,component-model-async --target thumbv6m-none-eabi
+
+step "the Component Model's no-heap tier without alloc (BoundedComponentTable)"
+cargo test -p wrt-async-core --no-default-features --features component-model-async --test component_model_bounded
+cargo clippy -p wrt-async-core --lib --test component_model_bounded --no-default-features --features component-model-async -- -D warnings
 
 step "Miri: cargo +nightly miri test -p wrt-async-core"
 MIRIFLAGS="${MIRIFLAGS:--Zmiri-strict-provenance}" cargo +nightly miri test -p wrt-async-core --tests
 
-step "Miri: the Component Model bridge (its property test runs a few cases under Miri)"
+step "Miri: the Component Model bridge, both tiers (their property tests run a few cases under Miri)"
 MIRIFLAGS="${MIRIFLAGS:--Zmiri-strict-provenance}" cargo +nightly miri test -p wrt-async-core --features component-model-async --test component_model
+MIRIFLAGS="${MIRIFLAGS:--Zmiri-strict-provenance}" cargo +nightly miri test -p wrt-async-core --features component-model-async --test component_model_bounded
 
 # --- Reliability evidence (docs/reliability.md) -------------------------
 

@@ -70,8 +70,12 @@ pub use adapter::ExecutorState;
 pub use blocking::{BlockingTask, spawn_blocking};
 #[cfg(feature = "component-model-async")]
 pub use component_model::{
-    ComponentAsyncExt, ComponentError, ComponentFuture, ComponentFutureBridge, ComponentStream,
-    ComponentStreamBridge, ComponentTable, ComponentType, ComponentValue, ValueType,
+    BoundedComponentTable, ComponentError, ComponentType, ComponentValue, ValueType,
+};
+#[cfg(all(feature = "component-model-async", feature = "alloc"))]
+pub use component_model::{
+    ComponentAsyncExt, ComponentFuture, ComponentFutureBridge, ComponentStream,
+    ComponentStreamBridge, ComponentTable,
 };
 pub use context::{EnterGuard, enter};
 pub use error::ExecutorError;

@@ -2,7 +2,7 @@
 //! case of futures, streams and waitable sets, the Rust bridges, wake-ups
 //! across threads and executors, and a property test against a reference
 //! model of the spec's state machine (`component_model/model.rs`).
-#![cfg(feature = "component-model-async")]
+#![cfg(all(feature = "component-model-async", feature = "alloc"))]
 
 #[path = "component_model/model.rs"]
 mod model;
@@ -23,8 +23,7 @@ use wrt_async_core::component_model::{
 };
 use wrt_async_core::{FallbackExecutor, with_async};
 
-use model::Model;
-use ops::{Op, Resolved, op, resolve, run_model, run_table};
+use ops::{check_against_model, op};
 
 // ---------------------------------------------------------------- helpers
 
@@ -1335,59 +1334,14 @@ fn two_components_exchange_through_a_waitable_set_on_two_threads() {
 
 // -------------------------------------------------------- property test
 
-fn check_against_model(ops: Vec<Op>) -> Result<(), TestCaseError> {
-    let table = ComponentTable::new();
-    let mut model = Model::new();
-    for (step, op) in ops.into_iter().enumerate() {
-        let op = resolve(&model, op);
-        if let Resolved::Poll(set) = op {
-            match (table.waitable_set_poll(set), model.poll_candidates(set)) {
-                (Ok(None), Ok(candidates)) => prop_assert!(
-                    candidates.is_empty(),
-                    "step {step}: poll found nothing, model has events on {candidates:?}"
-                ),
-                (Ok(Some(event)), Ok(candidates)) => {
-                    prop_assert!(
-                        candidates.contains(&event.handle),
-                        "step {step}: event {event:?} not among {candidates:?}"
-                    );
-                    let want = model.poll_deliver(event.handle);
-                    prop_assert_eq!(event, want, "step {}", step);
-                }
-                (got, want) => prop_assert_eq!(got.err(), want.err(), "step {}", step),
-            }
-        } else {
-            let got = run_table(&table, op.clone());
-            let want = run_model(&mut model, op.clone());
-            prop_assert_eq!(got, want, "step {}: {:?}", step, op);
-        }
-        // Under Miri only the handles a short sequence can reach.
-        for h in 0..=if cfg!(miri) { 8 } else { 14 } {
-            prop_assert_eq!(table.handle_kind(h), model.kind(h), "kind of {}", h);
-            prop_assert_eq!(table.copy_state(h), model.copy_state(h), "state of {}", h);
-            prop_assert_eq!(table.joined_set(h), model.joined_set(h), "set of {}", h);
-        }
-    }
-    Ok(())
-}
-
 proptest! {
-    #![proptest_config(ProptestConfig {
-        // Thousands of random sequences natively; a handful under Miri,
-        // which runs them about a thousand times slower.
-        cases: if cfg!(miri) { 6 } else { 4096 },
-        max_shrink_iters: if cfg!(miri) { 0 } else { 4096 },
-        // Miri's isolation forbids the file system; the seed is printed on
-        // failure anyway.
-        failure_persistence: None,
-        ..ProptestConfig::default()
-    })]
+    #![proptest_config(ops::config())]
 
     #[test]
     fn table_matches_the_spec_model(
         ops in proptest::collection::vec(op(), 1..if cfg!(miri) { 24 } else { 48 })
     ) {
-        check_against_model(ops)?;
+        check_against_model(&ComponentTable::new(), ops)?;
     }
 }
 

@@ -1,8 +1,15 @@
 //! The outcome types of `{future,stream}.{read,write}` and their
 //! cancellation: copy states, result codes, progress counts.
+//!
+//! [`CopyDoneOf`] and [`CopyStatusOf`] are generic over the container of
+//! the values handed back, so both tiers share them: [`CopyDone`] /
+//! [`CopyStatus`] hold a `Vec` (alloc tier), a bounded table hands back a
+//! fixed [`Chunk`](super::Chunk).
 
+#[cfg(feature = "alloc")]
 use alloc::vec::Vec;
 
+#[cfg(feature = "alloc")]
 use super::value::ComponentValue;
 
 /// The longest stream read or write the spec allows: 2^28 - 1 elements
@@ -82,16 +89,38 @@ pub enum CopyResult {
 /// assert_eq!(read.stream_payload(), 2 << 4);
 /// ```
 #[derive(Clone, Debug, PartialEq)]
-pub struct CopyDone {
+pub struct CopyDoneOf<V> {
     /// How the copy finished.
     pub result: CopyResult,
     /// Elements copied into (read) or out of (write) the buffer.
     pub progress: u32,
     /// The buffer handed back (see the type's documentation).
-    pub values: Vec<ComponentValue>,
+    pub values: V,
 }
 
-impl CopyDone {
+/// A finished copy of the alloc tier: its values in a `Vec` (see
+/// [`CopyDoneOf`]).
+#[cfg(feature = "alloc")]
+pub type CopyDone = CopyDoneOf<Vec<ComponentValue>>;
+
+impl<V> CopyDoneOf<V> {
+    /// The same completion with its values converted by `f` (e.g. a bounded
+    /// table's [`Chunk`](super::Chunk) into a `Vec`).
+    ///
+    /// ```
+    /// use wrt_async_core::component_model::{CopyDoneOf, CopyResult};
+    ///
+    /// let done = CopyDoneOf { result: CopyResult::Completed, progress: 2, values: [1, 2] };
+    /// assert_eq!(done.map_values(|v| v.len()).values, 2);
+    /// ```
+    pub fn map_values<W>(self, f: impl FnOnce(V) -> W) -> CopyDoneOf<W> {
+        CopyDoneOf {
+            result: self.result,
+            progress: self.progress,
+            values: f(self.values),
+        }
+    }
+
     /// The spec's payload of a stream event: `result | progress << 4`.
     ///
     /// ```
@@ -131,11 +160,35 @@ impl CopyDone {
 /// assert_eq!(table.future_read(r).unwrap(), CopyStatus::Blocked);
 /// ```
 #[derive(Clone, Debug, PartialEq)]
-pub enum CopyStatus {
+pub enum CopyStatusOf<V> {
     /// The copy finished during the call; its event was delivered as the
     /// return value.
-    Done(CopyDone),
+    Done(CopyDoneOf<V>),
     /// The copy goes on concurrently; its completion is delivered through a
-    /// waitable set or [`ComponentTable::copy_done`](super::ComponentTable::copy_done).
+    /// waitable set or `copy_done` of the table.
     Blocked,
 }
+
+impl<V> CopyStatusOf<V> {
+    /// The same status with the values of a finished copy converted by `f`.
+    ///
+    /// ```
+    /// use wrt_async_core::component_model::{CopyDoneOf, CopyResult, CopyStatusOf};
+    ///
+    /// let done = CopyDoneOf { result: CopyResult::Completed, progress: 1, values: [7] };
+    /// let status = CopyStatusOf::Done(done).map_values(|v| v[0]);
+    /// assert!(matches!(status, CopyStatusOf::Done(CopyDoneOf { values: 7, .. })));
+    /// assert_eq!(CopyStatusOf::<u8>::Blocked.map_values(|v| v + 1), CopyStatusOf::Blocked);
+    /// ```
+    pub fn map_values<W>(self, f: impl FnOnce(V) -> W) -> CopyStatusOf<W> {
+        match self {
+            Self::Done(done) => CopyStatusOf::Done(done.map_values(f)),
+            Self::Blocked => CopyStatusOf::Blocked,
+        }
+    }
+}
+
+/// What a read, write or cancel of the alloc tier returned (see
+/// [`CopyStatusOf`]).
+#[cfg(feature = "alloc")]
+pub type CopyStatus = CopyStatusOf<Vec<ComponentValue>>;

@@ -3,7 +3,7 @@
 use core::fmt;
 
 use super::copy::CopyResult;
-use super::table::HandleKind;
+use super::handle::HandleKind;
 use super::value::ValueType;
 
 /// Why a Component Model operation was refused.
@@ -110,13 +110,28 @@ pub enum ComponentError {
         /// The index given.
         handle: u32,
     },
-    /// `waitable-set.drop` while a task waits on the set.
+    /// `waitable-set.drop` while a task waits on the set; in a
+    /// [`BoundedComponentTable`](super::BoundedComponentTable), also a second
+    /// task starting `waitable-set.wait` on a set that has its one waiter.
     WaitableSetHasWaiters {
         /// The index given.
         handle: u32,
     },
-    /// The table holds the spec's maximum of 2^28 - 1 entries.
+    /// The table has no free index: it holds the spec's maximum of
+    /// 2^28 - 1 entries, or a [`BoundedComponentTable`](super::BoundedComponentTable)
+    /// holds its `HANDLES`.
     TableFull,
+    /// A [`BoundedComponentTable`](super::BoundedComponentTable) has no room
+    /// for another future or stream: its `PAIRS` are all in use (a pair is
+    /// freed once both its ends are dropped).
+    PairsExhausted,
+    /// A type whose values need the heap (`string`, `list<u8>`) in a
+    /// [`BoundedComponentTable`](super::BoundedComponentTable), which stores
+    /// values inline.
+    UnsupportedType {
+        /// The type asked for.
+        ty: ValueType,
+    },
     /// A bridge's read of a future finished without a value (`result` is
     /// `DROPPED` or `CANCELLED`): the writer's whole table was dropped (the
     /// instance torn down) before it wrote. Within the spec's rules a
@@ -176,6 +191,15 @@ impl fmt::Display for ComponentError {
                 write!(f, "waitable set {handle} has waiting tasks")
             }
             Self::TableFull => f.write_str("the handle table is full"),
+            Self::PairsExhausted => {
+                f.write_str("every future/stream slot of the bounded table is in use")
+            }
+            Self::UnsupportedType { ty } => {
+                write!(
+                    f,
+                    "values of type {ty} need the heap: not in a bounded table"
+                )
+            }
             Self::NoValue { handle, result } => {
                 write!(
                     f,

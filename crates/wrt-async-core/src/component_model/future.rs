@@ -3,14 +3,14 @@
 //! readable end, unless the readable end is dropped first.
 
 use super::copy::CopyResult;
-use super::pair::{PairState, Side};
+use super::state::{PairState, Side, Values};
 
 /// The readable end started a read (its one-slot buffer is in place).
 ///
 /// Whoever arrives second copies the value and both ends complete. A
 /// future's reader never sees `DROPPED`: the writable end cannot be dropped
 /// before it has written (the table refuses it).
-pub(crate) fn read(state: &mut PairState) {
+pub(crate) fn read<V: Values, M>(state: &mut PairState<V, M>) {
     if state.dropped {
         // Unreachable through a table that enforces the spec's guards; a
         // drop of the writable end is only allowed once it is `DONE`, at
@@ -24,7 +24,7 @@ pub(crate) fn read(state: &mut PairState) {
 }
 
 /// The writable end started a write of its one value.
-pub(crate) fn write(state: &mut PairState) {
+pub(crate) fn write<V: Values, M>(state: &mut PairState<V, M>) {
     if state.dropped {
         state.set_event(Side::Writable, CopyResult::Dropped, false);
     } else if state.pending.is_none() {
@@ -35,7 +35,7 @@ pub(crate) fn write(state: &mut PairState) {
 }
 
 /// `arriving` meets the pending other end: the value moves, both complete.
-fn rendezvous(state: &mut PairState, arriving: Side) {
+fn rendezvous<V: Values, M>(state: &mut PairState<V, M>, arriving: Side) {
     state.move_values(1);
     state.notify_pending(CopyResult::Completed);
     state.set_event(arriving, CopyResult::Completed, false);

@@ -8,10 +8,9 @@ use core::marker::PhantomData;
 use core::pin::Pin;
 use core::task::{Context, Poll};
 
-use super::copy::{CopyDone, CopyResult};
 use super::error::ComponentError;
 use super::host::HostEnd;
-use super::pair::Buffer;
+use super::reader::FutureReader;
 use super::table::{ComponentTable, HandleKind};
 use super::value::{ComponentType, ValueType};
 
@@ -43,8 +42,7 @@ use super::value::{ComponentType, ValueType};
 #[must_use = "futures do nothing unless polled; dropped, the readable end is dropped"]
 pub struct ComponentFuture<T> {
     end: HostEnd,
-    started: bool,
-    finished: bool,
+    read: FutureReader,
     _value: PhantomData<fn() -> T>,
 }
 
@@ -88,8 +86,7 @@ impl<T: ComponentType> ComponentFuture<T> {
     pub(crate) fn from_end(end: HostEnd) -> Self {
         Self {
             end,
-            started: false,
-            finished: false,
+            read: FutureReader::default(),
             _value: PhantomData,
         }
     }
@@ -127,44 +124,12 @@ impl<T: ComponentType> ComponentFuture<T> {
     }
 }
 
-impl<T: ComponentType> ComponentFuture<T> {
-    fn finish(&mut self, done: CopyDone) -> Result<T, ComponentError> {
-        self.finished = true;
-        let result = done.result;
-        match (result, done.values.into_iter().next()) {
-            (CopyResult::Completed, Some(value)) => T::from_value(value),
-            _ => Err(ComponentError::NoValue { handle: 0, result }),
-        }
-    }
-}
-
 impl<T: ComponentType> Future for ComponentFuture<T> {
     type Output = Result<T, ComponentError>;
 
     fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
         let this = self.get_mut();
-        if this.finished {
-            return Poll::Pending;
-        }
-        if !this.started {
-            this.started = true;
-            match this.end.start(|_| Buffer::read(1)) {
-                Ok(Some(done)) => return Poll::Ready(this.finish(done)),
-                Ok(None) => {}
-                Err(e) => {
-                    this.finished = true;
-                    return Poll::Ready(Err(e));
-                }
-            }
-        }
-        match this.end.poll_done(cx) {
-            Poll::Ready(Ok(done)) => Poll::Ready(this.finish(done)),
-            Poll::Ready(Err(e)) => {
-                this.finished = true;
-                Poll::Ready(Err(e))
-            }
-            Poll::Pending => Poll::Pending,
-        }
+        this.read.poll(&this.end, cx)
     }
 }
 
@@ -172,8 +137,8 @@ impl<T> fmt::Debug for ComponentFuture<T> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("ComponentFuture")
             .field("value_type", &self.end.value_type())
-            .field("started", &self.started)
-            .field("finished", &self.finished)
+            .field("started", &self.read.started)
+            .field("finished", &self.read.finished)
             .finish_non_exhaustive()
     }
 }

@@ -6,11 +6,11 @@ use core::future::Future;
 use core::pin::Pin;
 use core::task::{Context, Poll};
 
-use super::copy::{CopyDone, CopyResult};
+use super::copy::CopyResult;
 use super::error::ComponentError;
 use super::future_bridge::ComponentFuture;
 use super::host::HostEnd;
-use super::pair::{Buffer, Kind};
+use super::pair::{Buffer, Done, Kind};
 use super::value::ComponentType;
 
 /// Creates a `future<T>` owned by the host (the spec's `future.new` done by
@@ -152,7 +152,7 @@ pub struct FutureWrite<T: ComponentType> {
 }
 
 impl<T: ComponentType> FutureWrite<T> {
-    fn finish(&mut self, done: CopyDone) -> Result<FutureWriteOutcome<T>, ComponentError> {
+    fn finish(&mut self, done: Done) -> Result<FutureWriteOutcome<T>, ComponentError> {
         self.finished = true;
         match (done.result, done.values.into_iter().next()) {
             (CopyResult::Completed, _) => Ok(FutureWriteOutcome::Delivered),

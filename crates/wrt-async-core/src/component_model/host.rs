@@ -6,12 +6,14 @@
 //! never misuse their end. Dropping a host end never traps: a copy in
 //! progress is cancelled first.
 
+use alloc::collections::VecDeque;
 use alloc::sync::Arc;
 use core::task::{Context, Poll};
 
-use super::copy::{CopyDone, CopyState, CopyStatus};
+use super::copy::CopyStatusOf;
 use super::error::ComponentError;
-use super::pair::{Buffer, Kind, Pair, Side};
+use super::pair::{Buffer, Done, Kind, Pair, Side};
+use super::reader::ReadEnd;
 use super::value::{ComponentValue, ValueType};
 
 /// The index errors of host ends report (never a valid table index).
@@ -68,29 +70,22 @@ impl HostEnd {
     pub(crate) fn start(
         &self,
         make: impl FnOnce(ValueType) -> Result<Buffer, ComponentError>,
-    ) -> Result<Option<CopyDone>, ComponentError> {
+    ) -> Result<Option<Done>, ComponentError> {
         let (side, ty) = (self.side, self.pair.ty);
-        let (done, wakeup) = self.pair.with(|state| {
-            state.check_idle(side, HOST)?;
-            state.start(side, make(ty)?);
-            Ok(state.take_event(side))
-        });
+        let (status, wakeup) = self.pair.with(|state| state.copy(side, HOST, || make(ty)));
         wakeup.run();
-        done
+        status.map(|status| match status {
+            CopyStatusOf::Done(done) => Some(done),
+            CopyStatusOf::Blocked => None,
+        })
     }
 
     /// Polls for the completion of the copy in progress.
-    pub(crate) fn poll_done(&self, cx: &mut Context<'_>) -> Poll<Result<CopyDone, ComponentError>> {
+    pub(crate) fn poll_done(&self, cx: &mut Context<'_>) -> Poll<Result<Done, ComponentError>> {
         let side = self.side;
         // Register first, check second: no completion slips in between.
         self.pair.register(side, cx.waker());
-        let (done, wakeup) = self.pair.with(|state| {
-            if state.end(side).copy == CopyState::Copying {
-                Ok(state.take_event(side))
-            } else {
-                Err(ComponentError::NotCopying { handle: HOST })
-            }
-        });
+        let (done, wakeup) = self.pair.with(|state| state.copy_done_now(side, HOST));
         wakeup.run();
         match done {
             Ok(Some(done)) => Poll::Ready(Ok(done)),
@@ -100,15 +95,9 @@ impl HostEnd {
     }
 
     /// Cancels the copy in progress.
-    pub(crate) fn cancel(&self) -> Result<CopyStatus, ComponentError> {
+    pub(crate) fn cancel(&self) -> Result<CopyStatusOf<VecDeque<ComponentValue>>, ComponentError> {
         let side = self.side;
-        let (status, wakeup) = self.pair.with(|state| {
-            if state.end(side).copy == CopyState::Copying {
-                Ok(state.cancel(side))
-            } else {
-                Err(ComponentError::NotCopying { handle: HOST })
-            }
-        });
+        let (status, wakeup) = self.pair.with(|state| state.cancel_checked(side, HOST));
         wakeup.run();
         status
     }
@@ -145,20 +134,25 @@ impl HostEnd {
     }
 }
 
+impl ReadEnd for HostEnd {
+    type Values = VecDeque<ComponentValue>;
+
+    fn start_read(&self, n: usize) -> Result<Option<Done>, ComponentError> {
+        self.start(|_| Buffer::read(n))
+    }
+
+    fn poll_done(&self, cx: &mut Context<'_>) -> Poll<Result<Done, ComponentError>> {
+        HostEnd::poll_done(self, cx)
+    }
+}
+
 impl Drop for HostEnd {
     fn drop(&mut self) {
         if !self.live {
             return;
         }
         let side = self.side;
-        let ((), wakeup) = self.pair.with(|state| {
-            if state.end(side).copy == CopyState::Copying {
-                // The buffer handed back (values received, or not yet
-                // written) has no owner left.
-                let _cancelled = state.cancel(side);
-            }
-            state.detach(side);
-        });
+        let ((), wakeup) = self.pair.with(|state| state.release(side));
         wakeup.run();
     }
 }

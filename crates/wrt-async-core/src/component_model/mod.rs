@@ -22,6 +22,14 @@
 //! after every lock is released, so the other end may live on any thread and
 //! any executor.
 //!
+//! The above is the alloc tier (with the `alloc` feature). Without `alloc`,
+//! the **no-heap tier** remains: [`BoundedComponentTable`] (`HANDLES`
+//! indices, `PAIRS` futures/streams, `BUF` values per copy; `const fn new`,
+//! so it can be a `static`) with the same built-ins and waitable sets on
+//! fixed-size value types, and [`BoundedFuture`] / [`BoundedStream`] as its
+//! Rust side. Both tiers run one state machine (`state.rs`); see
+//! `docs/component-model.md`, "No-heap tier".
+//!
 //! ```
 //! use wrt_async_core::component_model::{host_future, ComponentAsyncExt, ComponentTable, ComponentValue, CopyStatus, ValueType};
 //!
@@ -50,38 +58,73 @@
 //! assert_eq!(read.values, [ComponentValue::String("hello".into())]);
 //! ```
 
-#[cfg(not(target_has_atomic = "ptr"))]
+#[cfg(all(feature = "alloc", not(target_has_atomic = "ptr")))]
 compile_error!(
-    "feature `component-model-async` needs `alloc::sync::Arc`, which targets without \
-     pointer-sized atomics (thumbv6m) do not have"
+    "the alloc tier of feature `component-model-async` needs `alloc::sync::Arc`, which \
+     targets without pointer-sized atomics (thumbv6m) do not have; without the `alloc` \
+     feature the no-heap tier (`BoundedComponentTable`) builds there"
 );
 
+/// The no-heap tier: [`BoundedComponentTable`] and its bridges.
+mod bounded;
 mod copy;
 mod error;
+mod event;
+#[cfg(feature = "alloc")]
 mod ext;
 mod future;
+#[cfg(feature = "alloc")]
 mod future_bridge;
+#[cfg(feature = "alloc")]
 mod future_writer;
+mod handle;
+#[cfg(feature = "alloc")]
 mod host;
+#[cfg(feature = "alloc")]
 mod ops;
+#[cfg(feature = "alloc")]
 mod pair;
 /// The crate's spin lock, shared with `sync`.
 use crate::sync::raw_mutex;
+mod reader;
+mod state;
 mod stream;
+#[cfg(feature = "alloc")]
 mod stream_bridge;
+#[cfg(feature = "alloc")]
 mod stream_writer;
+#[cfg(feature = "alloc")]
 mod table;
 mod value;
+#[cfg(feature = "alloc")]
 mod waitable;
 
-pub use copy::{CopyDone, CopyResult, CopyState, CopyStatus, MAX_BUFFER_LEN};
+pub use bounded::{
+    BoundedComponentTable, BoundedCopyDone, BoundedCopyDoneFuture, BoundedCopyStatus, BoundedEvent,
+    BoundedFuture, BoundedSetWait, BoundedStream, Chunk,
+};
+#[cfg(feature = "alloc")]
+pub use copy::{CopyDone, CopyStatus};
+pub use copy::{CopyDoneOf, CopyResult, CopyState, CopyStatusOf, MAX_BUFFER_LEN};
 pub use error::ComponentError;
+#[cfg(feature = "alloc")]
+pub use event::Event;
+pub use event::{EventCode, EventOf};
+#[cfg(feature = "alloc")]
 pub use ext::ComponentAsyncExt;
+#[cfg(feature = "alloc")]
 pub use future_bridge::{ComponentFuture, ComponentFutureBridge};
+#[cfg(feature = "alloc")]
 pub use future_writer::{ComponentFutureWriter, FutureWrite, FutureWriteOutcome, host_future};
+pub use handle::HandleKind;
+#[cfg(feature = "alloc")]
 pub use ops::CopyDoneFuture;
+#[cfg(feature = "alloc")]
 pub use stream_bridge::{ComponentStream, ComponentStreamBridge, DEFAULT_CHUNK, Next};
+#[cfg(feature = "alloc")]
 pub use stream_writer::{ComponentStreamWriter, StreamWrite, StreamWriteOutcome, host_stream};
-pub use table::{ComponentTable, HandleKind};
+#[cfg(feature = "alloc")]
+pub use table::ComponentTable;
 pub use value::{ComponentType, ComponentValue, ValueType};
-pub use waitable::{Event, EventCode, WaitableSetWait};
+#[cfg(feature = "alloc")]
+pub use waitable::WaitableSetWait;

@@ -8,7 +8,7 @@ use core::future::Future;
 use core::pin::Pin;
 use core::task::{Context, Poll};
 
-use super::copy::{CopyDone, CopyState, CopyStatus};
+use super::copy::{CopyDone, CopyStatus};
 use super::error::ComponentError;
 use super::host::HostEnd;
 use super::pair::{Buffer, Side};
@@ -128,16 +128,12 @@ impl ComponentTable {
         let entries = self.lock();
         let end = entries.end(handle, expected)?;
         let (side, ty) = (end.side, end.pair.ty);
-        let (status, wakeup) = end.pair.with(|state| {
-            state.check_idle(side, handle)?;
-            state.start(side, buffer(ty)?);
-            Ok(state
-                .take_event(side)
-                .map_or(CopyStatus::Blocked, CopyStatus::Done))
-        });
+        let (status, wakeup) = end
+            .pair
+            .with(|state| state.copy(side, handle, || buffer(ty)));
         drop(entries);
         wakeup.run();
-        status
+        status.map(|status| status.map_values(Vec::from))
     }
 
     /// `future.cancel-read`: cancels the read in progress on `handle`.
@@ -227,16 +223,10 @@ impl ComponentTable {
         let entries = self.lock();
         let end = entries.end(handle, expected)?;
         let side = end.side;
-        let (status, wakeup) = end.pair.with(|state| {
-            if state.end(side).copy == CopyState::Copying {
-                Ok(state.cancel(side))
-            } else {
-                Err(ComponentError::NotCopying { handle })
-            }
-        });
+        let (status, wakeup) = end.pair.with(|state| state.cancel_checked(side, handle));
         drop(entries);
         wakeup.run();
-        status
+        status.map(|status| status.map_values(Vec::from))
     }
 
     /// `future.drop-readable`: drops the readable end. A writer waiting (or
@@ -317,13 +307,7 @@ impl ComponentTable {
         let mut entries = self.lock();
         let end = entries.end(handle, expected)?;
         let (pair, side, set) = (end.pair.clone(), end.side, end.set);
-        let (released, wakeup) = pair.with(|state| match state.end(side).copy {
-            CopyState::Copying => Err(ComponentError::DropWhileCopying { handle }),
-            CopyState::Idle if expected == HandleKind::WritableFuture => {
-                Err(ComponentError::FutureNotWritten { handle })
-            }
-            _ => Ok(state.drop_end(side)),
-        });
+        let (released, wakeup) = pair.with(|state| state.drop_checked(side, handle, expected));
         if released.is_ok() {
             entries.remove(handle);
             if let Some(set) = set.and_then(|set| entries.set_mut(set).ok()) {
@@ -361,16 +345,10 @@ impl ComponentTable {
             return Err(ComponentError::InWaitableSet { handle });
         }
         let side = end.side;
-        let (done, wakeup) = end.pair.with(|state| {
-            if state.end(side).copy == CopyState::Copying {
-                Ok(state.take_event(side))
-            } else {
-                Err(ComponentError::NotCopying { handle })
-            }
-        });
+        let (done, wakeup) = end.pair.with(|state| state.copy_done_now(side, handle));
         drop(entries);
         wakeup.run();
-        done
+        done.map(|done| done.map(|done| done.map_values(Vec::from)))
     }
 
     /// Polls for the completion of the copy in progress on `handle`: the

@@ -8,10 +8,10 @@
 //! for the reader instead of growing memory.
 
 use super::copy::CopyResult;
-use super::pair::{PairState, Side};
+use super::state::{PairState, Side, Values};
 
 /// The readable end started a read (its buffer is in place).
-pub(crate) fn read(state: &mut PairState) {
+pub(crate) fn read<V: Values, M>(state: &mut PairState<V, M>) {
     if state.dropped {
         state.set_event(Side::Readable, CopyResult::Dropped, false);
         return;
@@ -40,7 +40,7 @@ pub(crate) fn read(state: &mut PairState) {
 }
 
 /// The writable end started a write (its buffer is in place).
-pub(crate) fn write(state: &mut PairState) {
+pub(crate) fn write<V: Values, M>(state: &mut PairState<V, M>) {
     if state.dropped {
         state.set_event(Side::Writable, CopyResult::Dropped, false);
         return;

@@ -11,10 +11,9 @@ use core::task::{Context, Poll};
 
 use futures_core::Stream;
 
-use super::copy::{CopyDone, CopyResult};
 use super::error::ComponentError;
 use super::host::HostEnd;
-use super::pair::Buffer;
+use super::reader::StreamReader;
 use super::table::{ComponentTable, HandleKind};
 use super::value::{ComponentType, ComponentValue, ValueType};
 
@@ -169,10 +168,7 @@ impl<T> fmt::Debug for ComponentStream<T> {
 pub struct ComponentStreamBridge<T> {
     end: HostEnd,
     chunk: usize,
-    /// Elements received and not handed out yet.
-    received: VecDeque<ComponentValue>,
-    reading: bool,
-    ended: bool,
+    read: StreamReader<VecDeque<ComponentValue>>,
     _value: PhantomData<fn() -> T>,
 }
 
@@ -190,9 +186,7 @@ impl<T: ComponentType> ComponentStreamBridge<T> {
         Self {
             end: stream.end,
             chunk: chunk.max(1),
-            received: VecDeque::new(),
-            reading: false,
-            ended: false,
+            read: StreamReader::new(),
             _value: PhantomData,
         }
     }
@@ -229,14 +223,6 @@ impl<T: ComponentType> ComponentStreamBridge<T> {
     pub fn next(&mut self) -> Next<'_, T> {
         Next { bridge: self }
     }
-
-    fn absorb(&mut self, done: CopyDone) {
-        self.reading = false;
-        self.received.extend(done.values);
-        if done.result == CopyResult::Dropped {
-            self.ended = true;
-        }
-    }
 }
 
 impl<T: ComponentType> Stream for ComponentStreamBridge<T> {
@@ -244,44 +230,11 @@ impl<T: ComponentType> Stream for ComponentStreamBridge<T> {
 
     fn poll_next(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<Self::Item>> {
         let this = self.get_mut();
-        loop {
-            if let Some(value) = this.received.pop_front() {
-                return Poll::Ready(Some(T::from_value(value)));
-            }
-            if this.ended {
-                return Poll::Ready(None);
-            }
-            if !this.reading {
-                let chunk = this.chunk;
-                match this.end.start(|_| Buffer::read(chunk)) {
-                    Ok(Some(done)) => {
-                        this.absorb(done);
-                        continue;
-                    }
-                    Ok(None) => this.reading = true,
-                    Err(e) => {
-                        this.ended = true;
-                        return Poll::Ready(Some(Err(e)));
-                    }
-                }
-            }
-            match this.end.poll_done(cx) {
-                Poll::Ready(Ok(done)) => this.absorb(done),
-                Poll::Ready(Err(e)) => {
-                    this.ended = true;
-                    return Poll::Ready(Some(Err(e)));
-                }
-                Poll::Pending => return Poll::Pending,
-            }
-        }
+        this.read.poll_next(&this.end, this.chunk, cx)
     }
 
     fn size_hint(&self) -> (usize, Option<usize>) {
-        if self.ended {
-            (self.received.len(), Some(self.received.len()))
-        } else {
-            (self.received.len(), None)
-        }
+        self.read.size_hint()
     }
 }
 
@@ -290,8 +243,8 @@ impl<T> fmt::Debug for ComponentStreamBridge<T> {
         f.debug_struct("ComponentStreamBridge")
             .field("value_type", &self.end.value_type())
             .field("chunk", &self.chunk)
-            .field("buffered", &self.received.len())
-            .field("ended", &self.ended)
+            .field("buffered", &self.read.received.len())
+            .field("ended", &self.read.ended)
             .finish_non_exhaustive()
     }
 }

@@ -8,10 +8,10 @@ use core::future::Future;
 use core::pin::Pin;
 use core::task::{Context, Poll};
 
-use super::copy::{CopyDone, CopyResult};
+use super::copy::CopyResult;
 use super::error::ComponentError;
 use super::host::HostEnd;
-use super::pair::{Buffer, Kind};
+use super::pair::{Buffer, Done, Kind};
 use super::stream_bridge::{ComponentStream, DEFAULT_CHUNK};
 use super::value::{ComponentType, ComponentValue};
 
@@ -270,10 +270,10 @@ impl<'a, T: ComponentType> StreamWrite<'a, T> {
 
     /// Takes a finished write into account; `Some` when the whole write is
     /// over.
-    fn absorb(&mut self, done: CopyDone) -> Option<StreamWriteOutcome> {
+    fn absorb(&mut self, done: Done) -> Option<StreamWriteOutcome> {
         self.in_flight = false;
         self.outcome.written += done.progress as usize;
-        self.carry = done.values.into();
+        self.carry = done.values;
         if done.result == CopyResult::Dropped {
             self.outcome.reader_dropped = true;
             self.finished = true;

@@ -8,6 +8,7 @@ use core::fmt;
 
 use super::copy::CopyState;
 use super::error::ComponentError;
+pub(crate) use super::handle::HandleKind;
 use super::pair::{Kind, Pair, Side};
 use super::raw_mutex::{SpinMutex, SpinMutexGuard};
 use super::value::ValueType;
@@ -15,54 +16,6 @@ use super::waitable::SetEntry;
 
 /// The spec's `Table.MAX_LENGTH`: indices are below 2^28.
 const MAX_LENGTH: usize = (1 << 28) - 1;
-
-/// What a table entry is.
-///
-/// ```
-/// use wrt_async_core::component_model::{ComponentTable, HandleKind, ValueType};
-///
-/// let table = ComponentTable::new();
-/// let (r, w) = table.stream_new(ValueType::ListU8).unwrap();
-/// assert_eq!(table.handle_kind(r), Ok(HandleKind::ReadableStream));
-/// assert_eq!(table.handle_kind(w), Ok(HandleKind::WritableStream));
-/// assert_eq!(HandleKind::WaitableSet.to_string(), "waitable set");
-/// ```
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-pub enum HandleKind {
-    /// The readable end of a `future<T>`.
-    ReadableFuture,
-    /// The writable end of a `future<T>`.
-    WritableFuture,
-    /// The readable end of a `stream<T>`.
-    ReadableStream,
-    /// The writable end of a `stream<T>`.
-    WritableStream,
-    /// A waitable set.
-    WaitableSet,
-}
-
-impl HandleKind {
-    pub(crate) const fn of_end(kind: Kind, side: Side) -> Self {
-        match (kind, side) {
-            (Kind::Future, Side::Readable) => Self::ReadableFuture,
-            (Kind::Future, Side::Writable) => Self::WritableFuture,
-            (Kind::Stream, Side::Readable) => Self::ReadableStream,
-            (Kind::Stream, Side::Writable) => Self::WritableStream,
-        }
-    }
-}
-
-impl fmt::Display for HandleKind {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(match self {
-            Self::ReadableFuture => "readable future end",
-            Self::WritableFuture => "writable future end",
-            Self::ReadableStream => "readable stream end",
-            Self::WritableStream => "writable stream end",
-            Self::WaitableSet => "waitable set",
-        })
-    }
-}
 
 /// A future or stream end in a table.
 pub(crate) struct EndEntry {
@@ -416,12 +369,7 @@ impl Drop for ComponentTable {
         for entry in slots.into_iter().flatten() {
             if let Entry::End(end) = entry {
                 let side = end.side;
-                let ((), wakeup) = end.pair.with(|state| {
-                    if state.end(side).copy == CopyState::Copying {
-                        let _cancelled = state.cancel(side);
-                    }
-                    state.detach(side);
-                });
+                let ((), wakeup) = end.pair.with(|state| state.release(side));
                 wakeup.run();
             }
         }

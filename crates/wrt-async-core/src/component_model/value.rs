@@ -1,7 +1,9 @@
 //! The values a future or stream carries: a small [`ComponentValue`] enum, its
 //! [`ValueType`] tag, and typed access from Rust through [`ComponentType`].
 
+#[cfg(feature = "alloc")]
 use alloc::string::String;
+#[cfg(feature = "alloc")]
 use alloc::vec::Vec;
 use core::fmt;
 
@@ -40,10 +42,27 @@ pub enum ValueType {
     F64,
     /// `char` (a Unicode scalar value)
     Char,
-    /// `string`
+    /// `string` (its values need the `alloc` feature)
     String,
-    /// `list<u8>`
+    /// `list<u8>` (its values need the `alloc` feature)
     ListU8,
+}
+
+impl ValueType {
+    /// Whether values of this type fit in a fixed size: every type but
+    /// `string` and `list<u8>`. Only those are allowed in a
+    /// [`BoundedComponentTable`](super::BoundedComponentTable).
+    ///
+    /// ```
+    /// use wrt_async_core::component_model::ValueType;
+    ///
+    /// assert!(ValueType::F64.is_fixed_size());
+    /// assert!(!ValueType::String.is_fixed_size());
+    /// ```
+    #[must_use]
+    pub const fn is_fixed_size(self) -> bool {
+        !matches!(self, Self::String | Self::ListU8)
+    }
 }
 
 impl fmt::Display for ValueType {
@@ -65,6 +84,10 @@ impl fmt::Display for ValueType {
 }
 
 /// One value of a future or stream, owned by the host.
+///
+/// The `String` and `ListU8` variants exist only with the `alloc` feature
+/// (the enum is `#[non_exhaustive]`, so code matching on it keeps compiling
+/// when another crate of the build enables `alloc`).
 ///
 /// ```
 /// use wrt_async_core::component_model::{ComponentValue, ValueType};
@@ -94,8 +117,10 @@ pub enum ComponentValue {
     /// A `char`.
     Char(char),
     /// A `string`.
+    #[cfg(feature = "alloc")]
     String(String),
     /// A `list<u8>`.
+    #[cfg(feature = "alloc")]
     ListU8(Vec<u8>),
 }
 
@@ -119,7 +144,9 @@ impl ComponentValue {
             Self::F32(_) => ValueType::F32,
             Self::F64(_) => ValueType::F64,
             Self::Char(_) => ValueType::Char,
+            #[cfg(feature = "alloc")]
             Self::String(_) => ValueType::String,
+            #[cfg(feature = "alloc")]
             Self::ListU8(_) => ValueType::ListU8,
         }
     }
@@ -186,6 +213,10 @@ component_type! {
     f32 => F32,
     f64 => F64,
     char => Char,
+}
+
+#[cfg(feature = "alloc")]
+component_type! {
     String => String,
     Vec<u8> => ListU8,
 }

@@ -8,100 +8,12 @@ use core::mem;
 use core::pin::Pin;
 use core::task::{Context, Poll};
 
-use super::copy::CopyDone;
 use super::error::ComponentError;
-use super::pair::{Kind, Side, Wakeup};
+use super::event::{Event, EventCode};
+use super::pair::Wakeup;
 use super::raw_mutex::SpinMutex;
 use super::table::{ComponentTable, Entries, Entry};
 use crate::sync::AtomicWaker;
-
-/// The spec's event codes (`EventCode`); the discriminant is the code.
-///
-/// This crate produces the four copy events; `Subtask` and `TaskCancelled`
-/// exist for embeddings that add subtasks and task cancellation.
-///
-/// ```
-/// use wrt_async_core::component_model::EventCode;
-///
-/// assert_eq!(EventCode::StreamRead as u32, 2);
-/// assert_eq!(EventCode::FutureWrite as u32, 5);
-/// ```
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-#[repr(u32)]
-pub enum EventCode {
-    /// No event (`waitable-set.poll` found none).
-    None = 0,
-    /// A subtask changed state (not produced by this crate).
-    Subtask = 1,
-    /// A `stream.read` finished.
-    StreamRead = 2,
-    /// A `stream.write` finished.
-    StreamWrite = 3,
-    /// A `future.read` finished.
-    FutureRead = 4,
-    /// A `future.write` finished.
-    FutureWrite = 5,
-    /// The current task was cancelled (not produced by this crate).
-    TaskCancelled = 6,
-}
-
-impl EventCode {
-    pub(crate) const fn of_end(kind: Kind, side: Side) -> Self {
-        match (kind, side) {
-            (Kind::Future, Side::Readable) => Self::FutureRead,
-            (Kind::Future, Side::Writable) => Self::FutureWrite,
-            (Kind::Stream, Side::Readable) => Self::StreamRead,
-            (Kind::Stream, Side::Writable) => Self::StreamWrite,
-        }
-    }
-}
-
-/// An event delivered by a waitable set: which end (`handle`) finished
-/// which copy (`code`), and how (`done`).
-///
-/// ```
-/// use wrt_async_core::component_model::{ComponentTable, ComponentValue, EventCode, ValueType};
-///
-/// let table = ComponentTable::new();
-/// let (r, w) = table.stream_new(ValueType::U32).unwrap();
-/// let set = table.waitable_set_new().unwrap();
-/// table.waitable_join(w, Some(set)).unwrap();
-/// table.stream_write(w, vec![ComponentValue::U32(1), ComponentValue::U32(2)]).unwrap();
-/// table.stream_read(r, 1).unwrap();
-/// let event = table.waitable_set_poll(set).unwrap().expect("the write progressed");
-/// assert_eq!((event.code, event.handle), (EventCode::StreamWrite, w));
-/// assert_eq!(event.payload(), 1 << 4, "COMPLETED after 1 element");
-/// assert_eq!(event.done.values, [ComponentValue::U32(2)], "the rest comes back");
-/// ```
-#[derive(Clone, Debug, PartialEq)]
-pub struct Event {
-    /// What finished.
-    pub code: EventCode,
-    /// The end's index (the spec's first payload word).
-    pub handle: u32,
-    /// The copy's completion.
-    pub done: CopyDone,
-}
-
-impl Event {
-    /// The spec's second payload word: `result | progress << 4` for streams,
-    /// the result alone for futures.
-    ///
-    /// ```
-    /// use wrt_async_core::component_model::{CopyDone, CopyResult, Event, EventCode};
-    ///
-    /// let done = CopyDone { result: CopyResult::Completed, progress: 1, values: vec![] };
-    /// let event = Event { code: EventCode::FutureRead, handle: 1, done };
-    /// assert_eq!(event.payload(), 0);
-    /// ```
-    #[must_use]
-    pub fn payload(&self) -> u32 {
-        match self.code {
-            EventCode::StreamRead | EventCode::StreamWrite => self.done.stream_payload(),
-            _ => self.done.future_payload(),
-        }
-    }
-}
 
 /// Wakes the tasks waiting on one waitable set. A leaf lock: nothing else is
 /// locked while it is held, and no waker runs under it.
@@ -346,6 +258,7 @@ fn take_set_event(
         let (done, wakeup) = end.pair.with(|state| state.take_event(side));
         if let Some(done) = done {
             let code = EventCode::of_end(end.pair.kind, side);
+            let done = done.map_values(Vec::from);
             found = Some((i, Event { code, handle, done }, wakeup));
             break;
         }

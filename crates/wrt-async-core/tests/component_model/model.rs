@@ -9,9 +9,16 @@
 use std::collections::VecDeque;
 
 use wrt_async_core::component_model::{
-    ComponentError, ComponentValue, CopyDone, CopyResult, CopyState, CopyStatus, Event, EventCode,
-    HandleKind, MAX_BUFFER_LEN, ValueType,
+    ComponentError, ComponentValue, CopyDoneOf, CopyResult, CopyState, CopyStatusOf, EventCode,
+    EventOf, HandleKind, MAX_BUFFER_LEN, ValueType,
 };
+
+// The model's values live in `Vec`s whichever tier is compared with it (so
+// it builds without the crate's `alloc` feature too); with `alloc` these are
+// the crate's own `CopyDone`, `CopyStatus` and `Event`.
+pub type CopyDone = CopyDoneOf<Vec<ComponentValue>>;
+pub type CopyStatus = CopyStatusOf<Vec<ComponentValue>>;
+pub type Event = EventOf<Vec<ComponentValue>>;
 
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
 enum Kind {

@@ -3,12 +3,13 @@
 //! the table and on the model.
 
 use proptest::prelude::*;
+#[cfg(feature = "alloc")]
+use wrt_async_core::component_model::ComponentTable;
 use wrt_async_core::component_model::{
-    ComponentError, ComponentTable, ComponentValue, CopyDone, CopyStatus, HandleKind,
-    MAX_BUFFER_LEN, ValueType,
+    ComponentError, ComponentValue, CopyState, HandleKind, MAX_BUFFER_LEN, ValueType,
 };
 
-use super::model::Model;
+use super::model::{CopyDone, CopyStatus, Event, Model};
 
 /// A handle in a random operation: mostly one of the live handles of the
 /// kind the operation needs (so sequences reach deep states), sometimes any
@@ -98,20 +99,21 @@ fn v() -> impl Strategy<Value = V> {
     (0u32..100, proptest::bool::weighted(0.05)).prop_map(|(seed, wrong)| V { seed, wrong })
 }
 
-fn value_type() -> impl Strategy<Value = ValueType> {
-    prop_oneof![
-        Just(ValueType::U32),
-        Just(ValueType::String),
-        Just(ValueType::Unit)
-    ]
-}
-
 fn kind_override(kinds: &'static [HandleKind]) -> impl Strategy<Value = Option<HandleKind>> {
     prop_oneof![6 => Just(None), 1 => proptest::sample::select(kinds).prop_map(Some)]
 }
 
+/// Operations on futures and streams of the alloc tier's element types:
+/// `u32`, `string` and unit.
+#[cfg(feature = "alloc")]
 pub fn op() -> impl Strategy<Value = Op> {
+    op_with(&[ValueType::U32, ValueType::String, ValueType::Unit])
+}
+
+/// Operations on futures and streams of element types from `types`.
+pub fn op_with(types: &'static [ValueType]) -> impl Strategy<Value = Op> {
     const READABLE: [HandleKind; 2] = [HandleKind::ReadableFuture, HandleKind::ReadableStream];
+    let value_type = || proptest::sample::select(types);
     prop_oneof![
         1 => value_type().prop_map(Op::FutureNew),
         1 => value_type().prop_map(Op::StreamNew),
@@ -161,6 +163,7 @@ fn value_for(m: &Model, h: u32, v: V) -> ComponentValue {
         return ComponentValue::Bool(v.seed % 2 == 0);
     }
     match m.value_type(h).unwrap_or(ValueType::U32) {
+        #[cfg(feature = "alloc")]
         ValueType::String => ComponentValue::String("s".repeat((v.seed % 3) as usize)),
         ValueType::Unit => ComponentValue::Unit,
         _ => ComponentValue::U32(v.seed),
@@ -214,6 +217,91 @@ pub fn resolve(m: &Model, op: Op) -> Resolved {
     }
 }
 
+/// The property tests' settings: thousands of random sequences natively, a
+/// handful under Miri, which runs them about a thousand times slower.
+pub fn config() -> ProptestConfig {
+    ProptestConfig {
+        cases: if cfg!(miri) { 6 } else { 4096 },
+        max_shrink_iters: if cfg!(miri) { 0 } else { 4096 },
+        // Miri's isolation forbids the file system; the seed is printed on
+        // failure anyway.
+        failure_persistence: None,
+        ..ProptestConfig::default()
+    }
+}
+
+/// A table the property test drives next to the model.
+pub trait Subject {
+    /// Runs every operation but `Poll`.
+    fn run(&self, op: Resolved) -> Result<Out, ComponentError>;
+    fn poll(&self, set: u32) -> Result<Option<Event>, ComponentError>;
+    fn kind(&self, h: u32) -> Result<HandleKind, ComponentError>;
+    fn copy_state(&self, h: u32) -> Result<CopyState, ComponentError>;
+    fn joined_set(&self, h: u32) -> Result<Option<u32>, ComponentError>;
+}
+
+#[cfg(feature = "alloc")]
+impl Subject for ComponentTable {
+    fn run(&self, op: Resolved) -> Result<Out, ComponentError> {
+        run_table(self, op)
+    }
+
+    fn poll(&self, set: u32) -> Result<Option<Event>, ComponentError> {
+        self.waitable_set_poll(set)
+    }
+
+    fn kind(&self, h: u32) -> Result<HandleKind, ComponentError> {
+        self.handle_kind(h)
+    }
+
+    fn copy_state(&self, h: u32) -> Result<CopyState, ComponentError> {
+        ComponentTable::copy_state(self, h)
+    }
+
+    fn joined_set(&self, h: u32) -> Result<Option<u32>, ComponentError> {
+        ComponentTable::joined_set(self, h)
+    }
+}
+
+/// Runs `ops` on `table` and on a fresh model, comparing every result,
+/// every event and, after each step, every handle's kind, copy state and
+/// set.
+pub fn check_against_model(table: &impl Subject, ops: Vec<Op>) -> Result<(), TestCaseError> {
+    let mut model = Model::new();
+    for (step, op) in ops.into_iter().enumerate() {
+        let op = resolve(&model, op);
+        if let Resolved::Poll(set) = op {
+            match (table.poll(set), model.poll_candidates(set)) {
+                (Ok(None), Ok(candidates)) => prop_assert!(
+                    candidates.is_empty(),
+                    "step {step}: poll found nothing, model has events on {candidates:?}"
+                ),
+                (Ok(Some(event)), Ok(candidates)) => {
+                    prop_assert!(
+                        candidates.contains(&event.handle),
+                        "step {step}: event {event:?} not among {candidates:?}"
+                    );
+                    let want = model.poll_deliver(event.handle);
+                    prop_assert_eq!(event, want, "step {}", step);
+                }
+                (got, want) => prop_assert_eq!(got.err(), want.err(), "step {}", step),
+            }
+        } else {
+            let got = table.run(op.clone());
+            let want = run_model(&mut model, op.clone());
+            prop_assert_eq!(got, want, "step {}: {:?}", step, op);
+        }
+        // Under Miri only the handles a short sequence can reach.
+        for h in 0..=if cfg!(miri) { 8 } else { 14 } {
+            prop_assert_eq!(table.kind(h), model.kind(h), "kind of {}", h);
+            prop_assert_eq!(table.copy_state(h), model.copy_state(h), "state of {}", h);
+            prop_assert_eq!(table.joined_set(h), model.joined_set(h), "set of {}", h);
+        }
+    }
+    Ok(())
+}
+
+#[cfg(feature = "alloc")]
 pub fn run_table(t: &ComponentTable, op: Resolved) -> Result<Out, ComponentError> {
     use HandleKind::*;
     Ok(match op {
