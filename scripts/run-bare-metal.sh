@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Builds examples/bare-metal for a Cortex-M4F and a Cortex-M0 (and its
-# `embassy` binary, wrt tasks on embassy-executor, for the Cortex-M4F), runs each image
+# `embassy` binary, wrt tasks on embassy-executor, for the Cortex-M4F, and its
+# `components` binary, the Component Model's no-heap tier, for both), runs each image
 # in QEMU (semihosting prints and carries the exit status), checks that it
 # passed, and prints the section sizes. Exits non-zero on any failure.
 #
@@ -23,6 +24,8 @@ configs=(
     "thumbv7em-none-eabihf mps2-an386 cortex-m4 wrt-bare-metal -"
     "thumbv6m-none-eabi microbit cortex-m0 wrt-bare-metal -"
     "thumbv7em-none-eabihf mps2-an386 cortex-m4 embassy embassy"
+    "thumbv7em-none-eabihf mps2-an386 cortex-m4 components components"
+    "thumbv6m-none-eabi microbit cortex-m0 components components"
 )
 
 log() { printf '==> %s\n' "$*"; }

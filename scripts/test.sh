@@ -9,8 +9,9 @@ step() { printf '\n== %s\n' "$*"; }
 
 bash scripts/setup.sh
 
-step "cargo fmt --check"
+step "cargo fmt --check (the workspace and the bare-metal example's own workspace)"
 cargo fmt --all -- --check
+cargo fmt --manifest-path examples/bare-metal/Cargo.toml -- --check
 
 step "cargo clippy (workspace, all targets, -D warnings)"
 cargo clippy --workspace --all-targets -- -D warnings

@@ -29,7 +29,11 @@ async fn worker(n: u32) -> u32 {
 async fn supervisor(exec: &'static EmbassyExecutor) {
     let mut joins = [const { None }; 4];
     for (slot, n) in joins.iter_mut().zip([10, 20, 30, 40]) {
-        *slot = Some(worker(n).spawn_on(exec).unwrap_or_else(|e| fail("spawn", e)));
+        *slot = Some(
+            worker(n)
+                .spawn_on(exec)
+                .unwrap_or_else(|e| fail("spawn", e)),
+        );
     }
     let mut total = 0;
     for join in joins.into_iter().flatten() {
@@ -47,7 +51,10 @@ async fn supervisor(exec: &'static EmbassyExecutor) {
     }
     exec.shutdown().unwrap_or_else(|e| fail("shutdown", e));
     let refused = worker(1).spawn_on(exec);
-    hprintln!("embassy: after shutdown spawn = {:?}", refused.as_ref().map(|_| ()));
+    hprintln!(
+        "embassy: after shutdown spawn = {:?}",
+        refused.as_ref().map(|_| ())
+    );
     if !matches!(refused, Err(ExecutorError::NotRunning)) || exec.is_running() {
         fail("shutdown semantics", ExecutorError::Cancelled);
     }
@@ -60,14 +67,18 @@ fn main() -> ! {
     hprintln!("embassy: wrt tasks on embassy-executor (Cortex-M)");
     let executor = cortex_m::singleton!(: Executor = Executor::new()).unwrap();
     executor.run(|spawner| {
-        let exec = cortex_m::singleton!(: EmbassyExecutor = EmbassyExecutor::new(spawner.make_send()))
-            .unwrap();
+        let exec =
+            cortex_m::singleton!(: EmbassyExecutor = EmbassyExecutor::new(spawner.make_send()))
+                .unwrap();
         exec.register().unwrap_or_else(|e| fail("register", e));
         // Detached: the supervisor reports and exits QEMU itself.
-        drop(supervisor(exec).spawn().unwrap_or_else(|e| fail("spawn supervisor", e)));
+        drop(
+            supervisor(exec)
+                .spawn()
+                .unwrap_or_else(|e| fail("spawn supervisor", e)),
+        );
     })
 }
-
 
 fn fail(what: &str, error: ExecutorError) -> ! {
     hprintln!("embassy: FAILED {}: {}", what, error);
