@@ -27,6 +27,8 @@ mod item_fn;
 mod limits;
 #[path = "../../crates/wrt-async-macros/src/main.rs"]
 mod main;
+#[path = "../../crates/wrt-async-macros/src/manifest.rs"]
+mod manifest;
 #[path = "../../crates/wrt-async-macros/src/options.rs"]
 mod options;
 #[path = "../../crates/wrt-async-macros/src/signature.rs"]

@@ -11,9 +11,13 @@
 //! `extern crate self as wrt_async_core;` so the same path works in its own
 //! unit tests.
 
+use std::path::{Path as FsPath, PathBuf};
+
 use proc_macro2::{Span, TokenStream};
 use quote::{ToTokens, quote};
 use syn::{Ident, Path};
+
+use crate::manifest::{self, Lookup};
 
 /// The package name looked up in the user's manifest.
 const PACKAGE: &str = "wrt-async-core";
@@ -36,12 +40,23 @@ pub fn core_path(explicit: Option<&Path>) -> TokenStream {
 /// the package itself, or the manifest cannot be read (no cargo, a fuzz
 /// harness, rust-analyzer without env).
 fn dependency_name() -> Option<Ident> {
-    match proc_macro_crate::crate_name(PACKAGE) {
-        // Sanitised by proc-macro-crate (`-` → `_`); parsing rather than
+    let dir = PathBuf::from(std::env::var_os("CARGO_MANIFEST_DIR")?);
+    let text = std::fs::read_to_string(dir.join("Cargo.toml")).ok()?;
+    match manifest::find(&text, PACKAGE, || workspace_root(&dir)) {
+        // A key is a crate name with `-` for `_`; parsing rather than
         // `Ident::new` keeps a surprising name from panicking.
-        Ok(proc_macro_crate::FoundCrate::Name(name)) => syn::parse_str::<Ident>(&name).ok(),
-        Ok(proc_macro_crate::FoundCrate::Itself) | Err(_) => None,
+        Lookup::Key(key) => syn::parse_str::<Ident>(&key.replace('-', "_")).ok(),
+        Lookup::Itself | Lookup::Absent => None,
     }
+}
+
+/// The root manifest of the workspace `dir`'s package belongs to: the
+/// nearest enclosing directory whose Cargo.toml has a `[workspace]` table.
+fn workspace_root(dir: &FsPath) -> Option<String> {
+    dir.ancestors().skip(1).find_map(|up| {
+        let text = std::fs::read_to_string(up.join("Cargo.toml")).ok()?;
+        manifest::is_workspace_root(&text).then_some(text)
+    })
 }
 
 #[cfg(test)]

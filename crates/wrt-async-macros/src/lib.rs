@@ -16,8 +16,7 @@
 //! declare every module below at its crate root with
 //! `#[path = ".../wrt-async-macros/src/<name>.rs"] mod <name>;` (they refer
 //! to each other as `crate::<name>`), depend on `proc-macro2`, `quote`,
-//! `syn` (features `full`, `visit`) and `proc-macro-crate`, and call the
-//! `expand_*` functions.
+//! `syn` (features `full`, `visit`), and call the `expand_*` functions.
 
 use proc_macro::TokenStream;
 
@@ -31,6 +30,7 @@ mod fn_macro;
 mod impl_block;
 mod item_fn;
 mod limits;
+mod manifest;
 // The `#[wrt::main]` module, not a binary root (`autobins = false` in
 // Cargo.toml); the explicit path says so to the `special_module_name` lint.
 #[path = "main.rs"]
