@@ -494,6 +494,15 @@ rt = { # the runtime
     }
 
     #[test]
+    fn windows_line_ends_and_target_tables_of_one_dependency() {
+        let crlf = "[package]\r\nname = \"app\"\r\n\r\n[dependencies]\r\nrt = { package = \"wrt-async-core\" }\r\n";
+        assert_eq!(key(crlf), found("rt"));
+        let table =
+            "[target.thumbv7em-none-eabihf.dependencies.rt]\npackage = \"wrt-async-core\"\n";
+        assert_eq!(key(table), found("rt"));
+    }
+
+    #[test]
     fn the_package_itself() {
         assert_eq!(
             key("[package]\nname = \"wrt-async-core\"\n"),
