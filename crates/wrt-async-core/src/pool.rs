@@ -283,6 +283,54 @@ where
         }
     }
 
+    /// The runner's side of a completion: hands `output` to the join handle
+    /// and leaves, in one read-modify-write of the state word when nobody is
+    /// waiting (RUNNER -> DONE), or in none at all when the handle is gone.
+    /// The stage is `Empty` (the future was dropped in place). `runner` is
+    /// the TaskRef's slot reference, cleared the moment the runner leaves.
+    #[inline]
+    fn finish(&self, output: F::Output, runner: &mut Option<&'static dyn RunTask>) {
+        let mut state = self.state.load(Ordering::Acquire);
+        if state & HANDLE == 0 {
+            // Detached: no handle can come back, so nobody will read the
+            // output and the runner is the last owner (Acquire: the handle's
+            // last accesses to the slot happened before).
+            *runner = None;
+            let _free = FreeOnDrop(self);
+            drop(output);
+            return;
+        }
+        // SAFETY: RUNNER is ours and DONE is clear: the stage is ours, and
+        // `Empty`, so writing over it loses nothing.
+        unsafe { self.stage.get().write(Stage::Finished(Ok(output))) };
+        while state & JOIN_WAKER == 0 {
+            // RUNNER is set and DONE clear in `state`, so the exchange
+            // publishes the output (Release) and leaves in one step. It
+            // fails if the handle published a waker or left meanwhile.
+            match self.state.compare_exchange_weak(
+                state,
+                (state | DONE) & !RUNNER,
+                Ordering::AcqRel,
+                Ordering::Acquire,
+            ) {
+                Ok(_) => {
+                    *runner = None;
+                    if state & HANDLE == 0 {
+                        self.recycle();
+                    }
+                    return;
+                }
+                Err(now) => state = now,
+            }
+        }
+        // A waker is published: take it while RUNNER still keeps the slot
+        // from being recycled under us, then leave. (If the wake unwinds, the
+        // TaskRef still holds the slot and leaves through `release_runner`.)
+        self.complete();
+        *runner = None;
+        self.leave_as_runner();
+    }
+
     /// Drops whatever the stage holds, in place, leaving `Empty` even if the
     /// drop panics (so nothing is ever dropped twice).
     ///
@@ -299,18 +347,7 @@ where
 
     /// Called by the last owner to leave: drops the result and frees the slot.
     fn recycle(&self) {
-        struct Free<'a, F: Future + Send + 'static>(&'a PoolSlot<F>)
-        where
-            F::Output: Send;
-        impl<F: Future + Send + 'static> Drop for Free<'_, F>
-        where
-            F::Output: Send,
-        {
-            fn drop(&mut self) {
-                self.0.free();
-            }
-        }
-        let _free = Free(self);
+        let _free = FreeOnDrop(self);
         // SAFETY: only the last owner recycles, and it alone can reach the
         // stage (no runner, no handle, not claimable yet).
         unsafe { self.clear_stage() };
@@ -342,6 +379,21 @@ where
     }
 }
 
+/// Frees its slot when dropped: the last owner's final step, taken even if
+/// dropping the slot's last value panics, so that the slot is never lost.
+struct FreeOnDrop<'a, F: Future + Send + 'static>(&'a PoolSlot<F>)
+where
+    F::Output: Send;
+
+impl<F: Future + Send + 'static> Drop for FreeOnDrop<'_, F>
+where
+    F::Output: Send,
+{
+    fn drop(&mut self) {
+        self.0.free();
+    }
+}
+
 /// Rewrites `Stage::Empty` when dropped; used around `drop_in_place` so a
 /// panicking destructor cannot leave a dropped value behind.
 struct ResetStage<F: Future>(*mut Stage<F>);
@@ -358,11 +410,19 @@ impl<F: Future + Send + 'static> RunTask for PoolSlot<F>
 where
     F::Output: Send,
 {
-    fn poll_task(&'static self, cx: &mut Context<'_>) -> Poll<()> {
+    fn poll_task(
+        &'static self,
+        cx: &mut Context<'_>,
+        runner: &mut Option<&'static dyn RunTask>,
+    ) -> Poll<()> {
         // SAFETY: the unique TaskRef (held through `&mut`) is the only caller,
-        // and until DONE is set the runner alone owns the stage.
+        // and until it leaves (in `finish` or `release_runner`) the runner
+        // alone owns the stage.
         let stage = unsafe { &mut *self.stage.get() };
         let Stage::Running(future) = stage else {
+            // The stage leaves `Running` only when the runner leaves, after
+            // which its TaskRef no longer calls in.
+            debug_assert!(false, "a pool task polled after its runner left");
             return Poll::Ready(());
         };
         // SAFETY: the future lives in static storage and is only ever dropped
@@ -372,12 +432,9 @@ where
             Poll::Pending => Poll::Pending,
             Poll::Ready(output) => {
                 // SAFETY: still the runner's stage; dropping the future in
-                // place before the output is written keeps the pin promise.
+                // place before the output is stored keeps the pin promise.
                 unsafe { self.clear_stage() };
-                // SAFETY: as above; the stage is `Empty` now, so writing over
-                // it loses nothing.
-                unsafe { self.stage.get().write(Stage::Finished(Ok(output))) };
-                self.complete();
+                self.finish(output, runner);
                 Poll::Ready(())
             }
         }
@@ -387,7 +444,8 @@ where
         if self.state.load(Ordering::Acquire) & DONE == 0 {
             self.cancel(reason);
         } else {
-            // Completed: the runner only has to leave.
+            // Completed, but waking the joiner unwound before the runner
+            // could leave (see `finish`): it only has to leave.
             self.leave_as_runner();
         }
     }

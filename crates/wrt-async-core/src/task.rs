@@ -14,11 +14,19 @@ use crate::ExecutorError;
 /// `&'static self` because slots live in statics.
 pub(crate) trait RunTask: Sync {
     /// Polls the task's future in place. Only the owning `TaskRef` calls this,
-    /// never concurrently (it needs `&mut TaskRef`).
-    fn poll_task(&'static self, cx: &mut Context<'_>) -> Poll<()>;
+    /// never concurrently (it needs `&mut TaskRef`), passing its own `task`
+    /// field as `runner`. When the task completes, the runner leaves the slot
+    /// as part of the completion, and the slot sets `*runner` to `None` at
+    /// that moment, before anything that may unwind (the output's drop, a
+    /// join waker), so that a TaskRef never calls into a slot it has left.
+    fn poll_task(
+        &'static self,
+        cx: &mut Context<'_>,
+        runner: &mut Option<&'static dyn RunTask>,
+    ) -> Poll<()>;
 
-    /// Gives up the right to run the task. If it has not completed, its future
-    /// is dropped and its join handle sees `reason`.
+    /// Gives up the right to run the task. If it has not completed, its
+    /// future is dropped and its join handle sees `reason`.
     fn release_runner(&'static self, reason: ExecutorError);
 }
 
@@ -50,51 +58,71 @@ pub(crate) trait RunTask: Sync {
 /// ```
 #[must_use = "a TaskRef does nothing unless spawned; dropping it cancels the task"]
 pub struct TaskRef {
-    task: &'static dyn RunTask,
+    /// `None` once the task completed: its runner left the slot as it did.
+    task: Option<&'static dyn RunTask>,
 }
 
 impl TaskRef {
     pub(crate) fn new(task: &'static dyn RunTask) -> Self {
-        Self { task }
+        Self { task: Some(task) }
     }
 
     /// Drops the task's future, telling its join handle why. Used by
     /// executors that caught a panic from `poll`, where `Drop` could not tell.
-    pub(crate) fn fail(self, reason: ExecutorError) {
-        let task = self.task;
-        core::mem::forget(self);
-        task.release_runner(reason);
+    pub(crate) fn fail(mut self, reason: ExecutorError) {
+        if let Some(task) = self.task.take() {
+            task.release_runner(reason);
+        }
     }
 }
 
 impl Future for TaskRef {
     type Output = ();
 
-    fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<()> {
-        self.task.poll_task(cx)
+    #[inline]
+    fn poll(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<()> {
+        match self.task {
+            // On completion the slot sets `self.task` to `None`.
+            Some(task) => task.poll_task(cx, &mut self.task),
+            None => Poll::Ready(()),
+        }
     }
 }
 
 impl Drop for TaskRef {
+    #[inline]
     fn drop(&mut self) {
-        // An executor that unwinds through a panicking task (Tokio does) drops
-        // the task during the unwind: that is a panic, not a cancellation.
-        #[cfg(feature = "std")]
-        let reason = if std::thread::panicking() {
-            ExecutorError::TaskPanicked
-        } else {
-            ExecutorError::Cancelled
-        };
-        #[cfg(not(feature = "std"))]
-        let reason = ExecutorError::Cancelled;
-        self.task.release_runner(reason);
+        // A completed task (the common case) has nothing left to release.
+        if let Some(task) = self.task {
+            cancel(task);
+        }
     }
+}
+
+/// Drops a task that has not completed (its TaskRef was dropped).
+#[cold]
+#[inline(never)]
+fn cancel(task: &'static dyn RunTask) {
+    // An executor that unwinds through a panicking task (Tokio does) drops
+    // the task during the unwind: that is a panic, not a cancellation.
+    #[cfg(feature = "std")]
+    let reason = if std::thread::panicking() {
+        ExecutorError::TaskPanicked
+    } else {
+        ExecutorError::Cancelled
+    };
+    #[cfg(not(feature = "std"))]
+    let reason = ExecutorError::Cancelled;
+    task.release_runner(reason);
 }
 
 impl fmt::Debug for TaskRef {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("TaskRef")
-            .field("slot", &(self.task as *const dyn RunTask as *const ()))
+            .field(
+                "slot",
+                &self.task.map(|t| t as *const dyn RunTask as *const ()),
+            )
             .finish()
     }
 }

@@ -177,7 +177,9 @@ fn output_whose_drop_panics() {
         assert_eq!(POOL.in_use(), 0);
 
         // Handle dropped first (detached): the output is dropped on the
-        // executor's thread when the task completes, where it is contained.
+        // executor's thread as the task completes, inside its poll, where the
+        // panic is contained and counted as the task's.
+        let panicked = EXEC.stats().panicked;
         drop(
             POOL.claim(|| faulty(true, None, Some(&outputs)))
                 .spawn_on(&EXEC)
@@ -185,6 +187,7 @@ fn output_whose_drop_panics() {
         );
         EXEC.poll_once().unwrap();
         assert_eq!(outputs.count(), 2);
+        assert_eq!(EXEC.stats().panicked, panicked + 1);
         assert_eq!(POOL.in_use(), 0);
         assert_eq!(EXEC.stats().live, 0);
         assert!(EXEC.is_running());

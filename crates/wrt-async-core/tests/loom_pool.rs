@@ -120,6 +120,28 @@ fn completion_races_the_join_handle_being_dropped() {
 }
 
 #[test]
+fn the_join_handle_withdraws_its_waker_while_the_task_completes() {
+    loom_support::check(
+        "pool: JoinHandle polled, then dropped vs. completion",
+        None,
+        || {
+            let (futures, outputs) = (Drops::default(), Drops::default());
+            let (runner, mut join) = run_on_another_thread(&futures, &outputs);
+            // Publishes a waker (or finds the result), then detaches: the runner
+            // may find the handle gone and free the slot itself, which must come
+            // after the handle withdrew its waker from the slot's cell.
+            if let std::task::Poll::Ready(output) = poll_once(&mut join) {
+                assert_eq!(output.map(|o| o.value).ok(), Some(7));
+            }
+            drop(join);
+            runner.join().unwrap();
+            assert_eq!((futures.count(), outputs.count()), (1, 1));
+            assert_eq!(ONE.in_use(), 0);
+        },
+    );
+}
+
+#[test]
 fn completion_wakes_the_join_handle_on_another_thread() {
     loom_support::check("pool: completion vs. JoinHandle poll", None, || {
         let (futures, outputs) = (Drops::default(), Drops::default());

@@ -47,15 +47,17 @@ impl Task {
         }
     }
 
-    /// Drops a task that completed. A static task is released through
-    /// `TaskRef::fail`, which skips the `thread::panicking()` query of
-    /// `TaskRef`'s `Drop`; the reason is ignored, the task has its result.
+    /// Drops a task that completed. A static task's runner already left its
+    /// slot when the poll returned `Ready`, so only a boxed future has
+    /// anything left to drop (and a destructor that may panic).
     #[inline]
     fn retire(self) {
         match self {
-            Task::Static(task) => task.fail(ExecutorError::Cancelled),
+            Task::Static(task) => drop(task),
             #[cfg(feature = "alloc")]
-            Task::Boxed(future) => drop(future),
+            Task::Boxed(future) => {
+                let _ = isolate(move || drop(future));
+            }
         }
     }
 
@@ -390,9 +392,8 @@ impl Engine {
                     self.completed.load(Ordering::Relaxed).wrapping_add(1),
                     Ordering::Relaxed,
                 );
-                // A destructor that panics must not take the executor down.
                 if let Some(task) = task {
-                    let _ = isolate(move || task.retire());
+                    task.retire();
                 }
                 self.free_slot(index);
             }
