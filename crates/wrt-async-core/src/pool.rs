@@ -17,7 +17,7 @@ use core::task::{Context, Poll, Waker};
 use crate::ExecutorError;
 use crate::atomic::{AtomicU32, Ordering, UnsafeCell};
 use crate::join::{JoinTarget, SpawnToken};
-use crate::task::{RunTask, TaskRef};
+use crate::task::{RunTask, SPENT, TaskRef};
 use crate::trace::warning;
 
 /// The `TaskRef` exists (the task may still be polled).
@@ -287,15 +287,16 @@ where
     /// and leaves, in one read-modify-write of the state word when nobody is
     /// waiting (RUNNER -> DONE), or in none at all when the handle is gone.
     /// The stage is `Empty` (the future was dropped in place). `runner` is
-    /// the TaskRef's slot reference, cleared the moment the runner leaves.
+    /// the TaskRef's slot reference, pointed at `SPENT` the moment the runner
+    /// leaves.
     #[inline]
-    fn finish(&self, output: F::Output, runner: &mut Option<&'static dyn RunTask>) {
+    fn finish(&self, output: F::Output, runner: &mut &'static dyn RunTask) {
         let mut state = self.state.load(Ordering::Acquire);
         if state & HANDLE == 0 {
             // Detached: no handle can come back, so nobody will read the
             // output and the runner is the last owner (Acquire: the handle's
             // last accesses to the slot happened before).
-            *runner = None;
+            *runner = &SPENT;
             let _free = FreeOnDrop(self);
             drop(output);
             return;
@@ -314,7 +315,7 @@ where
                 Ordering::Acquire,
             ) {
                 Ok(_) => {
-                    *runner = None;
+                    *runner = &SPENT;
                     if state & HANDLE == 0 {
                         self.recycle();
                     }
@@ -327,7 +328,7 @@ where
         // from being recycled under us, then leave. (If the wake unwinds, the
         // TaskRef still holds the slot and leaves through `release_runner`.)
         self.complete();
-        *runner = None;
+        *runner = &SPENT;
         self.leave_as_runner();
     }
 
@@ -413,7 +414,7 @@ where
     fn poll_task(
         &'static self,
         cx: &mut Context<'_>,
-        runner: &mut Option<&'static dyn RunTask>,
+        runner: &mut &'static dyn RunTask,
     ) -> Poll<()> {
         // SAFETY: the unique TaskRef (held through `&mut`) is the only caller,
         // and until it leaves (in `finish` or `release_runner`) the runner

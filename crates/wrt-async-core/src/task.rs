@@ -16,13 +16,13 @@ pub(crate) trait RunTask: Sync {
     /// Polls the task's future in place. Only the owning `TaskRef` calls this,
     /// never concurrently (it needs `&mut TaskRef`), passing its own `task`
     /// field as `runner`. When the task completes, the runner leaves the slot
-    /// as part of the completion, and the slot sets `*runner` to `None` at
-    /// that moment, before anything that may unwind (the output's drop, a
+    /// as part of the completion, and the slot points `*runner` at [`SPENT`]
+    /// at that moment, before anything that may unwind (the output's drop, a
     /// join waker), so that a TaskRef never calls into a slot it has left.
     fn poll_task(
         &'static self,
         cx: &mut Context<'_>,
-        runner: &mut Option<&'static dyn RunTask>,
+        runner: &mut &'static dyn RunTask,
     ) -> Poll<()>;
 
     /// Gives up the right to run the task. If it has not completed, its
@@ -58,21 +58,44 @@ pub(crate) trait RunTask: Sync {
 /// ```
 #[must_use = "a TaskRef does nothing unless spawned; dropping it cancels the task"]
 pub struct TaskRef {
-    /// `None` once the task completed: its runner left the slot as it did.
-    task: Option<&'static dyn RunTask>,
+    /// The task's slot; [`SPENT`] once the task completed (its runner left
+    /// the slot as it did). A stand-in rather than an `Option`, which would
+    /// take the reference's niche and so make every executor slot that holds
+    /// a `TaskRef` one word larger on targets without `alloc`.
+    task: &'static dyn RunTask,
+}
+
+/// What a [`TaskRef`] points at once its task completed: a `Ready` poll and
+/// nothing to release. Not zero-sized, so no other object shares its address.
+pub(crate) struct Spent {
+    _not_zero_sized: u8,
+}
+
+pub(crate) static SPENT: Spent = Spent { _not_zero_sized: 0 };
+
+impl RunTask for Spent {
+    fn poll_task(&'static self, _: &mut Context<'_>, _: &mut &'static dyn RunTask) -> Poll<()> {
+        Poll::Ready(())
+    }
+
+    fn release_runner(&'static self, _: ExecutorError) {}
 }
 
 impl TaskRef {
     pub(crate) fn new(task: &'static dyn RunTask) -> Self {
-        Self { task: Some(task) }
+        Self { task }
     }
 
     /// Drops the task's future, telling its join handle why. Used by
     /// executors that caught a panic from `poll`, where `Drop` could not tell.
     pub(crate) fn fail(mut self, reason: ExecutorError) {
-        if let Some(task) = self.task.take() {
-            task.release_runner(reason);
-        }
+        core::mem::replace(&mut self.task, &SPENT).release_runner(reason);
+    }
+
+    /// Whether the task completed (its runner has left the slot).
+    #[inline]
+    fn is_spent(&self) -> bool {
+        core::ptr::addr_eq(self.task, &SPENT)
     }
 }
 
@@ -81,11 +104,9 @@ impl Future for TaskRef {
 
     #[inline]
     fn poll(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<()> {
-        match self.task {
-            // On completion the slot sets `self.task` to `None`.
-            Some(task) => task.poll_task(cx, &mut self.task),
-            None => Poll::Ready(()),
-        }
+        let task = self.task;
+        // On completion the slot points `self.task` at SPENT.
+        task.poll_task(cx, &mut self.task)
     }
 }
 
@@ -93,8 +114,8 @@ impl Drop for TaskRef {
     #[inline]
     fn drop(&mut self) {
         // A completed task (the common case) has nothing left to release.
-        if let Some(task) = self.task {
-            cancel(task);
+        if !self.is_spent() {
+            cancel(self.task);
         }
     }
 }
@@ -119,10 +140,8 @@ fn cancel(task: &'static dyn RunTask) {
 impl fmt::Debug for TaskRef {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("TaskRef")
-            .field(
-                "slot",
-                &self.task.map(|t| t as *const dyn RunTask as *const ()),
-            )
+            .field("slot", &(self.task as *const dyn RunTask as *const ()))
+            .field("completed", &self.is_spent())
             .finish()
     }
 }
