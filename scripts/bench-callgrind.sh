@@ -7,6 +7,9 @@
 #      under callgrind: the harness runs one warm-up operation (all lazy
 #      setup) and then N, resp. 2N, operations; (Ir(2N) - Ir(N)) / N is the
 #      cost of one operation, with setup and process start-up cancelled;
+#      and the same for the task workloads (W2t, W3, W4: wrt and Embassy)
+#      of the harness built on wrt-async-core's no_std tier
+#      (`--no-default-features`), as a bare-metal program runs it;
 #   3. runs the harness once more for timings (all cases in one process),
 #      merges the instruction counts and the build figures of
 #      scripts/bench-build-size.sh (if it has been run), and writes the
@@ -36,17 +39,29 @@ fi
 
 log() { printf '==> %s\n' "$*" >&2; }
 
-log "building the harness (cargo bench -p wrt-bench --no-run)"
-bin=$(cargo bench -p wrt-bench --no-run --message-format=json 2>/dev/null |
-    python3 -c '
+# The harness executable built with the given extra cargo flags.
+harness() {
+    cargo bench -p wrt-bench --no-run --message-format=json "$@" 2>/dev/null |
+        python3 -c '
 import json, sys
 for line in sys.stdin:
     msg = json.loads(line)
     if msg.get("reason") == "compiler-artifact" and msg.get("executable") and msg["target"]["name"] == "compare":
         print(msg["executable"])
-')
-if [ -z "$bin" ] || [ ! -x "$bin" ]; then
-    echo "could not find the harness executable" >&2
+'
+}
+
+log "building the harness (cargo bench -p wrt-bench --no-run), and once more on wrt's no_std tier"
+bin=$(harness)
+bin_no_std=$(harness --no-default-features)
+for b in "$bin" "$bin_no_std"; do
+    if [ -z "$b" ] || [ ! -x "$b" ]; then
+        echo "could not find the harness executable" >&2
+        exit 1
+    fi
+done
+if [ "$("$bin" --wrt-tier)" != std ] || [ "$("$bin_no_std" --wrt-tier)" != no_std ]; then
+    echo "the two harness builds are not the std and no_std tiers" >&2
     exit 1
 fi
 
@@ -62,27 +77,41 @@ iters_for() {
     esac
 }
 
-# Total instructions (Ir) of one harness run under callgrind.
+# Total instructions (Ir) of one run of harness $1 under callgrind.
 instructions() {
-    valgrind --tool=callgrind --callgrind-out-file=/dev/null "$bin" --only "$1" --iters "$2" 2>&1 |
+    valgrind --tool=callgrind --callgrind-out-file=/dev/null "$1" --only "$2" --iters "$3" 2>&1 |
         sed -n 's/^==[0-9]*== Collected : *\([0-9]*\).*/\1/p'
 }
 
-ir_file="$out/instructions.tsv"
-echo "# id	instructions_per_op	N" >"$ir_file"
-for id in $("$bin" --list); do
-    if [ -n "$filter" ] && [[ "$id" != *"$filter"* ]]; then
-        continue
-    fi
-    n=$(iters_for "$id")
-    one=$(instructions "$id" "$n")
-    two=$(instructions "$id" $((2 * n)))
-    per_op=$(python3 -c "print(f'{($two - $one) / $n:.1f}')")
-    log "$id: $per_op instructions/op"
-    printf '%s\t%s\t%s\n' "$id" "$per_op" "$n" >>"$ir_file"
-done
+# Instructions per operation of every case of harness $1 that passes the
+# filter and matches the pattern $2, written to the TSV file $3.
+count_cases() {
+    local harness_bin=$1 pattern=$2 tsv=$3
+    echo "# id	instructions_per_op	N" >"$tsv"
+    for id in $("$harness_bin" --list); do
+        if [ -n "$filter" ] && [[ "$id" != *"$filter"* ]]; then
+            continue
+        fi
+        if [[ ! "$id" =~ $pattern ]]; then
+            continue
+        fi
+        n=$(iters_for "$id")
+        one=$(instructions "$harness_bin" "$id" "$n")
+        two=$(instructions "$harness_bin" "$id" $((2 * n)))
+        per_op=$(python3 -c "print(f'{($two - $one) / $n:.1f}')")
+        log "$id: $per_op instructions/op"
+        printf '%s\t%s\t%s\n' "$id" "$per_op" "$n" >>"$tsv"
+    done
+}
 
-args=(--instructions "$ir_file" --markdown "$out/results.md" --svg "$root/docs/performance.svg" --tsv "$out/timings.tsv")
+ir_file="$out/instructions.tsv"
+count_cases "$bin" '.' "$ir_file"
+# The no_std tier: the task workloads, wrt and the Embassy anchor.
+no_std_file="$out/no-std-instructions.tsv"
+log "the no_std tier"
+count_cases "$bin_no_std" '^(W2t|W3|W4)/(wrt-pool|wrt-boxed|embassy-raw|signal-only)$' "$no_std_file"
+
+args=(--instructions "$ir_file" --no-std-instructions "$no_std_file" --markdown "$out/results.md" --svg "$root/docs/performance.svg" --tsv "$out/timings.tsv")
 if [ -n "$filter" ]; then
     args+=(--filter "$filter")
 fi

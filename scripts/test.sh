@@ -66,6 +66,10 @@ WRT_FUZZ_SECONDS=15 cargo test -p wrt-macro-fuzz -- --nocapture
 
 step "benchmark harness, smoke mode (every case briefly; the full run is in docs/performance.md)"
 cargo bench -p wrt-bench -- --smoke
+# The same harness on wrt-async-core's no_std tier (scripts/bench-callgrind.sh
+# measures both): its wrt cases must build and run without std.
+test "$(cargo bench -p wrt-bench --no-default-features -- --wrt-tier)" = no_std
+cargo bench -p wrt-bench --no-default-features -- --smoke --filter /wrt- >/dev/null
 
 step "examples"
 bash scripts/run-examples.sh

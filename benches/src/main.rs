@@ -43,6 +43,7 @@ struct Options {
     iters: u64,
     filter: Option<String>,
     instructions: Option<PathBuf>,
+    tier_instructions: Option<PathBuf>,
     build: Option<PathBuf>,
     markdown: Option<PathBuf>,
     svg: Option<PathBuf>,
@@ -54,7 +55,8 @@ fn usage() -> ! {
     eprintln!(
         "usage: compare [--smoke] [--filter SUBSTR] [--list]\n\
          \x20      [--only WORKLOAD/EXECUTOR --iters N]\n\
-         \x20      [--instructions FILE.tsv] [--build FILE.tsv]\n\
+         \x20      [--instructions FILE.tsv] [--no-std-instructions FILE.tsv]\n\
+         \x20      [--build FILE.tsv] [--wrt-tier]\n\
          \x20      [--markdown OUT.md] [--svg OUT.svg] [--tsv OUT.tsv]"
     );
     std::process::exit(2)
@@ -67,6 +69,7 @@ fn parse_args() -> Options {
         iters: 1000,
         filter: None,
         instructions: None,
+        tier_instructions: None,
         build: None,
         markdown: None,
         svg: None,
@@ -85,6 +88,19 @@ fn parse_args() -> Options {
             "--iters" => o.iters = value().parse().unwrap_or_else(|_| usage()),
             "--filter" => o.filter = Some(value()),
             "--instructions" => o.instructions = Some(value().into()),
+            "--no-std-instructions" => o.tier_instructions = Some(value().into()),
+            // Which tier of wrt-async-core this harness was built with.
+            "--wrt-tier" => {
+                println!(
+                    "{}",
+                    if cfg!(feature = "wrt-std") {
+                        "std"
+                    } else {
+                        "no_std"
+                    }
+                );
+                std::process::exit(0)
+            }
             "--build" => o.build = Some(value().into()),
             "--markdown" => o.markdown = Some(value().into()),
             "--svg" => o.svg = Some(value().into()),
@@ -149,9 +165,18 @@ fn main() {
         .map(|p| report::read_tsv(p))
         .unwrap_or_default();
 
+    let no_std_ir: BTreeMap<String, f64> = opts
+        .tier_instructions
+        .as_ref()
+        .map(|p| report::read_tsv(p))
+        .unwrap_or_default()
+        .into_iter()
+        .filter_map(|(id, v)| Some((id, v.parse().ok()?)))
+        .collect();
+
     let mem = memory::measure();
     let env = report::environment();
-    let markdown = report::markdown(&cases, &results, &mem, &build, &env, opts.smoke);
+    let markdown = report::markdown(&cases, &results, &no_std_ir, &mem, &build, &env, opts.smoke);
     print!("{markdown}");
     if let Some(path) = &opts.markdown {
         std::fs::write(path, &markdown).expect("write markdown");
