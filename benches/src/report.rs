@@ -263,7 +263,6 @@ pub fn markdown(
     o
 }
 
-/// The targets, each with the measured value and whether it is met.
 /// The task workloads once more, from the harness built on wrt-async-core's
 /// no_std tier (`--no-default-features`): what a bare-metal program runs,
 /// without the thread-local task scope and the panic isolation of std.
@@ -320,6 +319,7 @@ fn no_std_tier(ir: &BTreeMap<String, f64>) -> String {
     o
 }
 
+/// The targets, each with the measured value and whether it is met.
 fn targets(
     results: &BTreeMap<String, Measured>,
     mem: &Memory,
