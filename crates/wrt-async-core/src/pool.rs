@@ -17,7 +17,7 @@ use core::task::{Context, Poll, Waker};
 use crate::ExecutorError;
 use crate::atomic::{AtomicU32, Ordering, UnsafeCell};
 use crate::join::{JoinTarget, SpawnToken};
-use crate::task::{RunTask, SPENT, TaskRef};
+use crate::task::{Exit, RunTask, TaskRef};
 use crate::trace::warning;
 
 /// The `TaskRef` exists (the task may still be polled).
@@ -283,53 +283,58 @@ where
         }
     }
 
-    /// The runner's side of a completion: hands `output` to the join handle
-    /// and leaves, in one read-modify-write of the state word when nobody is
-    /// waiting (RUNNER -> DONE), or in none at all when the handle is gone.
-    /// The stage is `Empty` (the future was dropped in place). `runner` is
-    /// the TaskRef's slot reference, pointed at `SPENT` the moment the runner
-    /// leaves.
+    /// The runner's side of a completion: hands `output` to the join handle,
+    /// leaving the slot in one compare-and-swap (RUNNER -> DONE) when nobody
+    /// waits, and with no read-modify-write of the state at all when the
+    /// handle is gone. The stage is `Empty` (the future was dropped in place).
+    ///
+    /// Whatever may unwind here (the output's destructor, a join waker)
+    /// runs while the runner still holds the slot, so that on a panic the
+    /// TaskRef, which then has not seen `Ready`, still releases it through
+    /// `release_runner`.
     #[inline]
-    fn finish(&self, output: F::Output, runner: &mut &'static dyn RunTask) {
+    fn finish(&self, output: F::Output) -> Exit {
         let mut state = self.state.load(Ordering::Acquire);
         if state & HANDLE == 0 {
             // Detached: no handle can come back, so nobody will read the
             // output and the runner is the last owner (Acquire: the handle's
             // last accesses to the slot happened before).
-            *runner = &SPENT;
-            let _free = FreeOnDrop(self);
             drop(output);
-            return;
+            self.free();
+            return Exit::Left;
         }
         // SAFETY: RUNNER is ours and DONE is clear: the stage is ours, and
         // `Empty`, so writing over it loses nothing.
         unsafe { self.stage.get().write(Stage::Finished(Ok(output))) };
-        while state & JOIN_WAKER == 0 {
-            // RUNNER is set and DONE clear in `state`, so the exchange
-            // publishes the output (Release) and leaves in one step. It
-            // fails if the handle published a waker or left meanwhile.
+        loop {
+            if state & JOIN_WAKER != 0 {
+                // Publish and wake while RUNNER keeps the slot from being
+                // recycled under us; the runner leaves afterwards, through
+                // `release_runner`.
+                self.complete();
+                return Exit::Stays;
+            }
+            if state & HANDLE == 0 {
+                // The handle left since: take the output back and drop it,
+                // then free the slot, as above.
+                // SAFETY: RUNNER is ours and DONE clear: the stage is ours.
+                drop(unsafe { ptr::replace(self.stage.get(), Stage::Empty) });
+                self.free();
+                return Exit::Left;
+            }
+            // RUNNER and HANDLE are set and DONE is clear in `state`: the
+            // exchange publishes the output (Release) and leaves in one
+            // step; the handle will recycle the slot.
             match self.state.compare_exchange_weak(
                 state,
                 (state | DONE) & !RUNNER,
                 Ordering::AcqRel,
                 Ordering::Acquire,
             ) {
-                Ok(_) => {
-                    *runner = &SPENT;
-                    if state & HANDLE == 0 {
-                        self.recycle();
-                    }
-                    return;
-                }
+                Ok(_) => return Exit::Left,
                 Err(now) => state = now,
             }
         }
-        // A waker is published: take it while RUNNER still keeps the slot
-        // from being recycled under us, then leave. (If the wake unwinds, the
-        // TaskRef still holds the slot and leaves through `release_runner`.)
-        self.complete();
-        *runner = &SPENT;
-        self.leave_as_runner();
     }
 
     /// Drops whatever the stage holds, in place, leaving `Empty` even if the
@@ -411,11 +416,7 @@ impl<F: Future + Send + 'static> RunTask for PoolSlot<F>
 where
     F::Output: Send,
 {
-    fn poll_task(
-        &'static self,
-        cx: &mut Context<'_>,
-        runner: &mut &'static dyn RunTask,
-    ) -> Poll<()> {
+    fn poll_task(&'static self, cx: &mut Context<'_>) -> Poll<Exit> {
         // SAFETY: the unique TaskRef (held through `&mut`) is the only caller,
         // and until it leaves (in `finish` or `release_runner`) the runner
         // alone owns the stage.
@@ -424,7 +425,7 @@ where
             // The stage leaves `Running` only when the runner leaves, after
             // which its TaskRef no longer calls in.
             debug_assert!(false, "a pool task polled after its runner left");
-            return Poll::Ready(());
+            return Poll::Ready(Exit::Stays);
         };
         // SAFETY: the future lives in static storage and is only ever dropped
         // in place (`clear_stage`), never moved: it stays pinned.
@@ -435,8 +436,7 @@ where
                 // SAFETY: still the runner's stage; dropping the future in
                 // place before the output is stored keeps the pin promise.
                 unsafe { self.clear_stage() };
-                self.finish(output, runner);
-                Poll::Ready(())
+                Poll::Ready(self.finish(output))
             }
         }
     }
@@ -445,8 +445,8 @@ where
         if self.state.load(Ordering::Acquire) & DONE == 0 {
             self.cancel(reason);
         } else {
-            // Completed, but waking the joiner unwound before the runner
-            // could leave (see `finish`): it only has to leave.
+            // Completed, and the runner stayed to wake the joiner (see
+            // `finish`): it only has to leave.
             self.leave_as_runner();
         }
     }

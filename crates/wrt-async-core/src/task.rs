@@ -14,20 +14,24 @@ use crate::ExecutorError;
 /// `&'static self` because slots live in statics.
 pub(crate) trait RunTask: Sync {
     /// Polls the task's future in place. Only the owning `TaskRef` calls this,
-    /// never concurrently (it needs `&mut TaskRef`), passing its own `task`
-    /// field as `runner`. When the task completes, the runner leaves the slot
-    /// as part of the completion, and the slot points `*runner` at [`SPENT`]
-    /// at that moment, before anything that may unwind (the output's drop, a
-    /// join waker), so that a TaskRef never calls into a slot it has left.
-    fn poll_task(
-        &'static self,
-        cx: &mut Context<'_>,
-        runner: &mut &'static dyn RunTask,
-    ) -> Poll<()>;
+    /// never concurrently (it needs `&mut TaskRef`). On completion, tells
+    /// whether the runner left the slot with it ([`Exit::Left`]: the TaskRef
+    /// must not call in again) or still holds it ([`Exit::Stays`]: it leaves
+    /// through `release_runner` when the TaskRef is dropped).
+    fn poll_task(&'static self, cx: &mut Context<'_>) -> Poll<Exit>;
 
     /// Gives up the right to run the task. If it has not completed, its
     /// future is dropped and its join handle sees `reason`.
     fn release_runner(&'static self, reason: ExecutorError);
+}
+
+/// What became of the runner's hold on a slot whose task completed.
+pub(crate) enum Exit {
+    /// The runner left as the task completed: nothing is left to release.
+    Left,
+    /// The runner still holds the slot (a join waker had to be woken first);
+    /// `release_runner` lets go of it.
+    Stays,
 }
 
 /// A task in a static [`TaskPool`](crate::TaskPool) slot, ready to be spawned.
@@ -58,8 +62,8 @@ pub(crate) trait RunTask: Sync {
 /// ```
 #[must_use = "a TaskRef does nothing unless spawned; dropping it cancels the task"]
 pub struct TaskRef {
-    /// The task's slot; [`SPENT`] once the task completed (its runner left
-    /// the slot as it did). A stand-in rather than an `Option`, which would
+    /// The task's slot; [`SPENT`] once the task completed and its runner
+    /// left the slot. A stand-in rather than an `Option`, which would
     /// take the reference's niche and so make every executor slot that holds
     /// a `TaskRef` one word larger on targets without `alloc`.
     task: &'static dyn RunTask,
@@ -74,8 +78,8 @@ pub(crate) struct Spent {
 pub(crate) static SPENT: Spent = Spent { _not_zero_sized: 0 };
 
 impl RunTask for Spent {
-    fn poll_task(&'static self, _: &mut Context<'_>, _: &mut &'static dyn RunTask) -> Poll<()> {
-        Poll::Ready(())
+    fn poll_task(&'static self, _: &mut Context<'_>) -> Poll<Exit> {
+        Poll::Ready(Exit::Left)
     }
 
     fn release_runner(&'static self, _: ExecutorError) {}
@@ -104,26 +108,34 @@ impl Future for TaskRef {
 
     #[inline]
     fn poll(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<()> {
-        let task = self.task;
-        // On completion the slot points `self.task` at SPENT.
-        task.poll_task(cx, &mut self.task)
+        match self.task.poll_task(cx) {
+            Poll::Pending => Poll::Pending,
+            Poll::Ready(exit) => {
+                if let Exit::Left = exit {
+                    self.task = &SPENT;
+                }
+                Poll::Ready(())
+            }
+        }
     }
 }
 
 impl Drop for TaskRef {
     #[inline]
     fn drop(&mut self) {
-        // A completed task (the common case) has nothing left to release.
+        // A completed task whose runner left (the common case) has nothing
+        // left to release.
         if !self.is_spent() {
-            cancel(self.task);
+            release(self.task);
         }
     }
 }
 
-/// Drops a task that has not completed (its TaskRef was dropped).
+/// Lets go of a slot a dropped TaskRef still holds: cancels a task that has
+/// not completed, or leaves one that completed while its joiner was woken.
 #[cold]
 #[inline(never)]
-fn cancel(task: &'static dyn RunTask) {
+fn release(task: &'static dyn RunTask) {
     // An executor that unwinds through a panicking task (Tokio does) drops
     // the task during the unwind: that is a panic, not a cancellation.
     #[cfg(feature = "std")]

@@ -47,18 +47,13 @@ impl Task {
         }
     }
 
-    /// Drops a task that completed. A static task's runner already left its
-    /// slot when the poll returned `Ready`, so only a boxed future has
-    /// anything left to drop (and a destructor that may panic).
+    /// Drops a task that completed. A static task's runner has usually left
+    /// its slot with the completion already; if it stayed (to wake a join
+    /// handle), the drop releases the slot, which may drop the output. A
+    /// destructor that panics must not take the executor down.
     #[inline]
     fn retire(self) {
-        match self {
-            Task::Static(task) => drop(task),
-            #[cfg(feature = "alloc")]
-            Task::Boxed(future) => {
-                let _ = isolate(move || drop(future));
-            }
-        }
+        let _ = isolate(move || drop(self));
     }
 
     /// Drops a task whose poll panicked, telling its join handle so.
