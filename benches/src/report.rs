@@ -370,48 +370,49 @@ fn targets(
         (b.ns > 0.0).then(|| a.ns / b.ns)
     };
     use Workload::*;
-    row(
-        "W1 through `current_executor()` ÷ futures `block_on`",
-        r(W1, "wrt-dyn", W1, "futures-block_on"),
-        t(W1, "wrt-dyn", W1, "futures-block_on"),
-        2.0,
-        true,
-    );
-    row(
-        "W1 direct `FallbackExecutor::block_on` ÷ futures `block_on`",
-        r(W1, "wrt-direct", W1, "futures-block_on"),
-        t(W1, "wrt-direct", W1, "futures-block_on"),
-        1.2,
-        true,
-    );
-    row(
-        "W2 direct ÷ futures `block_on`",
-        r(W2, "wrt-direct", W2, "futures-block_on"),
-        t(W2, "wrt-direct", W2, "futures-block_on"),
-        1.0,
-        true,
-    );
-    row(
-        "W2t static pool task ÷ embassy raw",
-        r(W2t, "wrt-pool", W2t, "embassy-raw"),
-        t(W2t, "wrt-pool", W2t, "embassy-raw"),
-        0.8,
-        true,
-    );
-    row(
-        "W3 static pool tasks ÷ embassy raw",
-        r(W3, "wrt-pool", W3, "embassy-raw"),
-        t(W3, "wrt-pool", W3, "embassy-raw"),
-        0.5,
-        true,
-    );
-    row(
-        "W3 boxed tasks ÷ edge-executor",
-        r(W3, "wrt-boxed", W3, "edge-executor"),
-        t(W3, "wrt-boxed", W3, "edge-executor"),
-        0.8,
-        true,
-    );
+    // Ratio targets: (target, case, anchor case, limit), each shown in
+    // instructions (or time, without callgrind) and in time.
+    let ratio_targets = [
+        (
+            "W1 through `current_executor()` ÷ futures `block_on`",
+            (W1, "wrt-dyn"),
+            (W1, "futures-block_on"),
+            2.0,
+        ),
+        (
+            "W1 direct `FallbackExecutor::block_on` ÷ futures `block_on`",
+            (W1, "wrt-direct"),
+            (W1, "futures-block_on"),
+            1.2,
+        ),
+        (
+            "W2 direct ÷ futures `block_on`",
+            (W2, "wrt-direct"),
+            (W2, "futures-block_on"),
+            1.0,
+        ),
+        (
+            "W2t static pool task ÷ embassy raw",
+            (W2t, "wrt-pool"),
+            (W2t, "embassy-raw"),
+            0.8,
+        ),
+        (
+            "W3 static pool tasks ÷ embassy raw",
+            (W3, "wrt-pool"),
+            (W3, "embassy-raw"),
+            0.5,
+        ),
+        (
+            "W3 boxed tasks ÷ edge-executor",
+            (W3, "wrt-boxed"),
+            (W3, "edge-executor"),
+            0.8,
+        ),
+    ];
+    for (name, (a, ea), (b, eb), limit) in ratio_targets {
+        row(name, r(a, ea, b, eb), t(a, ea, b, eb), limit, true);
+    }
     row(
         "W3 boxed tasks: allocations per task beyond the box",
         results.get(&id(W3, "wrt-boxed")).map(|m| {

@@ -353,7 +353,18 @@ where
 
     /// Called by the last owner to leave: drops the result and frees the slot.
     fn recycle(&self) {
-        let _free = FreeOnDrop(self);
+        struct Free<'a, F: Future + Send + 'static>(&'a PoolSlot<F>)
+        where
+            F::Output: Send;
+        impl<F: Future + Send + 'static> Drop for Free<'_, F>
+        where
+            F::Output: Send,
+        {
+            fn drop(&mut self) {
+                self.0.free();
+            }
+        }
+        let _free = Free(self);
         // SAFETY: only the last owner recycles, and it alone can reach the
         // stage (no runner, no handle, not claimable yet).
         unsafe { self.clear_stage() };
@@ -385,21 +396,6 @@ where
     }
 }
 
-/// Frees its slot when dropped: the last owner's final step, taken even if
-/// dropping the slot's last value panics, so that the slot is never lost.
-struct FreeOnDrop<'a, F: Future + Send + 'static>(&'a PoolSlot<F>)
-where
-    F::Output: Send;
-
-impl<F: Future + Send + 'static> Drop for FreeOnDrop<'_, F>
-where
-    F::Output: Send,
-{
-    fn drop(&mut self) {
-        self.0.free();
-    }
-}
-
 /// Rewrites `Stage::Empty` when dropped; used around `drop_in_place` so a
 /// panicking destructor cannot leave a dropped value behind.
 struct ResetStage<F: Future>(*mut Stage<F>);
@@ -422,9 +418,9 @@ where
         // alone owns the stage.
         let stage = unsafe { &mut *self.stage.get() };
         let Stage::Running(future) = stage else {
-            // The stage leaves `Running` only when the runner leaves, after
-            // which its TaskRef no longer calls in.
-            debug_assert!(false, "a pool task polled after its runner left");
+            // The stage leaves `Running` only with the completion, after
+            // which an executor keeping the `Future` contract polls no more.
+            debug_assert!(false, "a pool task polled after it completed");
             return Poll::Ready(Exit::Stays);
         };
         // SAFETY: the future lives in static storage and is only ever dropped
