@@ -145,7 +145,7 @@ pub trait WrtExecutor: Send + Sync {
 
     /// Drives `future` to completion on the calling thread, running spawned
     /// tasks meanwhile if the executor does that. This is the object-safe half
-    /// of `block_on`; call the generic [`block_on`](Self::block_on) instead.
+    /// of `block_on`; call the generic [`block_on`](#method.block_on) instead.
     /// The default returns `NotSupported`.
     fn block_on_dyn(
         &'static self,
