@@ -107,6 +107,28 @@ fn exhausted_pool_reports_out_of_resources_without_building_the_future() {
 }
 
 #[test]
+fn a_make_that_panics_gives_its_slot_back() {
+    // 33 slots: the first 32 are claimed through the pool's bitmap, the last
+    // through its own state word; both ways must be undone.
+    static POOL: TaskPool<Job, 33> = TaskPool::new();
+    let claim_with_panicking_make = || {
+        let panic = std::panic::catch_unwind(|| POOL.claim(|| -> Job { panic!("make failed") }));
+        assert!(panic.is_err());
+    };
+    claim_with_panicking_make();
+    assert_eq!(POOL.in_use(), 0);
+
+    let held: Vec<_> = (0..32).map(|v| POOL.claim(|| job(v))).collect();
+    assert_eq!(POOL.in_use(), 32);
+    claim_with_panicking_make();
+    assert_eq!(POOL.in_use(), 32);
+    let last = POOL.claim(|| job(32));
+    assert_eq!(POOL.in_use(), 33);
+    drop((held, last));
+    assert_eq!(POOL.in_use(), 0);
+}
+
+#[test]
 fn slot_is_free_once_task_completes_and_handle_is_gone() {
     static POOL: TaskPool<Job, 1> = TaskPool::new();
     static EXEC: FallbackExecutor = FallbackExecutor::new();
