@@ -43,6 +43,7 @@ extern crate std;
 
 mod adapter;
 mod atomic;
+mod bitmap;
 #[cfg(feature = "std")]
 mod blocking;
 #[cfg(feature = "component-model-async")]

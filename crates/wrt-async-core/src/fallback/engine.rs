@@ -273,8 +273,7 @@ impl Engine {
         Ok((id, index))
     }
 
-    /// Takes the lowest of the `capacity` slots that is free: one
-    /// compare-and-swap unless contended.
+    /// Takes the lowest of the `capacity` slots that is free.
     #[inline]
     fn claim_slot(&self, capacity: usize) -> Result<usize, ExecutorError> {
         let all = if capacity >= 32 {
@@ -282,23 +281,7 @@ impl Engine {
         } else {
             (1u32 << capacity) - 1
         };
-        let mut occupied = self.occupied.load(Ordering::Relaxed);
-        loop {
-            let free = !occupied & all;
-            if free == 0 {
-                return Err(ExecutorError::OutOfResources);
-            }
-            let bit = free & free.wrapping_neg();
-            match self.occupied.compare_exchange_weak(
-                occupied,
-                occupied | bit,
-                Ordering::Acquire,
-                Ordering::Relaxed,
-            ) {
-                Ok(_) => return Ok(bit.trailing_zeros() as usize),
-                Err(now) => occupied = now,
-            }
-        }
+        crate::bitmap::claim_lowest(&self.occupied, all).ok_or(ExecutorError::OutOfResources)
     }
 
     /// Frees a slot whose task has been taken out.

@@ -128,29 +128,11 @@ where
         }
     }
 
-    /// Takes the lowest free slot of the bitmap: one compare-and-swap unless
-    /// contended.
+    /// Takes the lowest free slot of the bitmap, or one past it.
     #[inline]
     fn claim_index(&self) -> Option<usize> {
-        let mut claimed = self.claimed.load(Ordering::Relaxed);
-        loop {
-            let free = !claimed & Self::BITMAP;
-            if free == 0 {
-                return self.claim_past_bitmap();
-            }
-            let bit = free & free.wrapping_neg();
-            // Acquire: pairs with the Release of the last owner's `free`, so
-            // the cleared stage is visible.
-            match self.claimed.compare_exchange_weak(
-                claimed,
-                claimed | bit,
-                Ordering::Acquire,
-                Ordering::Relaxed,
-            ) {
-                Ok(_) => return Some(bit.trailing_zeros() as usize),
-                Err(now) => claimed = now,
-            }
-        }
+        crate::bitmap::claim_lowest(&self.claimed, Self::BITMAP)
+            .or_else(|| self.claim_past_bitmap())
     }
 
     /// Pools of more than 32 slots, with the first 32 in use: a slot past
