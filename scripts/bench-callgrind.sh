@@ -9,7 +9,9 @@
 #      cost of one operation, with setup and process start-up cancelled;
 #      and the same for the task workloads (W2t, W3, W4: wrt and Embassy)
 #      of the harness built on wrt-async-core's no_std tier
-#      (`--no-default-features`), as a bare-metal program runs it;
+#      (`--no-default-features`), as a bare-metal program runs it; and
+#      (full runs only) one W2t wake of wrt's pool task and of Embassy's,
+#      function by function, from callgrind's per-function counts;
 #   3. runs the harness once more for timings (all cases in one process),
 #      merges the instruction counts and the build figures of
 #      scripts/bench-build-size.sh (if it has been run), and writes the
@@ -111,9 +113,81 @@ no_std_file="$out/no-std-instructions.tsv"
 log "the no_std tier"
 count_cases "$bin_no_std" '^(W2t|W3|W4)/(wrt-pool|wrt-boxed|embassy-raw|signal-only)$' "$no_std_file"
 
+# One W2t wake, function by function (full runs only): callgrind's self
+# cost of each function over N and 2N operations (N = 20, 1,000 wakes
+# each) for wrt's pool task and Embassy's, on the std build. The rows group
+# the functions each executor runs per wake; "everything else" keeps their
+# sum equal to the W2t total.
+wake_file="$out/wake-account.tsv"
+rm -f "$wake_file"
+if [ -z "$filter" ]; then
+    log "W2t: one wake, function by function"
+    for exec in wrt-pool embassy-raw; do
+        for k in 1 2; do
+            valgrind --tool=callgrind --callgrind-out-file="$out/w2t-$exec-$k.cg" \
+                "$bin" --only "W2t/$exec" --iters $((20 * k)) >/dev/null 2>&1
+        done
+    done
+    python3 - "$out" "$wake_file" <<'EOF'
+import re, subprocess, sys
+
+out, tsv = sys.argv[1], sys.argv[2]
+n, wakes_per_op = 20, 1000
+# (row, parts of the function names it covers: wrt's, then Embassy's)
+rows = [
+    ("the task's body (`Opaque::poll`, the same function for both)",
+     ["workloads::Opaque<F> as core::future::future::Future>::poll"],
+     ["workloads::Opaque<F> as core::future::future::Future>::poll"]),
+    ("the harness loop (`done()`, `poll_once` / the pender flag)",
+     ["compare::cases::wrt::w2t_pool"], ["compare::cases::embassy::w2t"]),
+    ("the executor's batch (`Engine::run_woken` / `Executor::poll`)",
+     ["Engine::run_woken"], ["raw::Executor::poll"]),
+    ("the task's poll wrapper (`PoolSlot::poll_task` / `TaskStorage::poll`)",
+     ["RunTask>::poll_task"], ["TaskStorage<F>::poll"]),
+    ("the wake (`task_waker_wake` / `raw::waker::wake` and `__pender`)",
+     ["task_waker_wake"], ["raw::waker::wake", "__pender"]),
+]
+
+def self_costs(path):
+    """Self Ir per function (summed over the files it has lines in)."""
+    text = subprocess.run(
+        ["callgrind_annotate", "--auto=no", "--threshold=100", path],
+        capture_output=True, text=True, check=True,
+    ).stdout
+    costs = {}
+    for line in text.splitlines():
+        m = re.match(r"^\s*([\d,]+)\s+(?:\([^)]*\)\s+)?(\S.*?):(.+?)(?: \[.*\])?$", line)
+        if m and "PROGRAM TOTALS" not in line:
+            name = m.group(3)
+            costs[name] = costs.get(name, 0) + int(m.group(1).replace(",", ""))
+    return costs
+
+def account(exec_name, side):
+    one = self_costs(f"{out}/w2t-{exec_name}-1.cg")
+    two = self_costs(f"{out}/w2t-{exec_name}-2.cg")
+    rest = {f: (two.get(f, 0) - one.get(f, 0)) / (n * wakes_per_op) for f in set(one) | set(two)}
+    values = []
+    for row in rows:
+        hit = [f for f in rest if any(part in f for part in row[1 + side])]
+        values.append(sum(rest.pop(f) for f in hit))
+    values.append(sum(rest.values()))
+    return values
+
+labels = [row[0] for row in rows] + ["everything else"]
+wrt, embassy = account("wrt-pool", 0), account("embassy-raw", 1)
+with open(tsv, "w") as f:
+    f.write("# row\twrt-pool Ir per wake\tembassy-raw Ir per wake\n")
+    for label, a, b in zip(labels, wrt, embassy):
+        f.write(f"{label}\t{a:.1f}\t{b:.1f}\n")
+EOF
+fi
+
 args=(--instructions "$ir_file" --no-std-instructions "$no_std_file" --markdown "$out/results.md" --svg "$root/docs/performance.svg" --tsv "$out/timings.tsv")
 if [ -n "$filter" ]; then
     args+=(--filter "$filter")
+fi
+if [ -f "$wake_file" ]; then
+    args+=(--wake-account "$wake_file")
 fi
 if [ -f "$out/build-size.tsv" ]; then
     args+=(--build "$out/build-size.tsv")

@@ -44,6 +44,7 @@ struct Options {
     filter: Option<String>,
     instructions: Option<PathBuf>,
     tier_instructions: Option<PathBuf>,
+    wake_account: Option<PathBuf>,
     build: Option<PathBuf>,
     markdown: Option<PathBuf>,
     svg: Option<PathBuf>,
@@ -56,7 +57,7 @@ fn usage() -> ! {
         "usage: compare [--smoke] [--filter SUBSTR] [--list]\n\
          \x20      [--only WORKLOAD/EXECUTOR --iters N]\n\
          \x20      [--instructions FILE.tsv] [--no-std-instructions FILE.tsv]\n\
-         \x20      [--build FILE.tsv] [--wrt-tier]\n\
+         \x20      [--wake-account FILE.tsv] [--build FILE.tsv] [--wrt-tier]\n\
          \x20      [--markdown OUT.md] [--svg OUT.svg] [--tsv OUT.tsv]"
     );
     std::process::exit(2)
@@ -70,6 +71,7 @@ fn parse_args() -> Options {
         filter: None,
         instructions: None,
         tier_instructions: None,
+        wake_account: None,
         build: None,
         markdown: None,
         svg: None,
@@ -89,6 +91,7 @@ fn parse_args() -> Options {
             "--filter" => o.filter = Some(value()),
             "--instructions" => o.instructions = Some(value().into()),
             "--no-std-instructions" => o.tier_instructions = Some(value().into()),
+            "--wake-account" => o.wake_account = Some(value().into()),
             // Which tier of wrt-async-core this harness was built with.
             "--wrt-tier" => {
                 println!(
@@ -159,24 +162,30 @@ fn main() {
             m.ir = Some(ir);
         }
     }
-    let build = opts
-        .build
-        .as_ref()
-        .map(|p| report::read_tsv(p))
-        .unwrap_or_default();
-
-    let no_std_ir: BTreeMap<String, f64> = opts
-        .tier_instructions
-        .as_ref()
-        .map(|p| report::read_tsv(p))
-        .unwrap_or_default()
-        .into_iter()
-        .filter_map(|(id, v)| Some((id, v.parse().ok()?)))
-        .collect();
+    let extra = report::Extra {
+        no_std_ir: opts
+            .tier_instructions
+            .as_ref()
+            .map(|p| report::read_tsv(p))
+            .unwrap_or_default()
+            .into_iter()
+            .filter_map(|(id, v)| Some((id, v.parse().ok()?)))
+            .collect(),
+        wake_account: opts
+            .wake_account
+            .as_ref()
+            .map(|p| report::read_rows(p))
+            .unwrap_or_default(),
+        build: opts
+            .build
+            .as_ref()
+            .map(|p| report::read_tsv(p))
+            .unwrap_or_default(),
+    };
 
     let mem = memory::measure();
     let env = report::environment();
-    let markdown = report::markdown(&cases, &results, &no_std_ir, &mem, &build, &env, opts.smoke);
+    let markdown = report::markdown(&cases, &results, &extra, &mem, &env, opts.smoke);
     print!("{markdown}");
     if let Some(path) = &opts.markdown {
         std::fs::write(path, &markdown).expect("write markdown");

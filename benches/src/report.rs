@@ -10,18 +10,35 @@ use crate::Measured;
 use crate::cases::{Case, Workload};
 use crate::memory::Memory;
 
-/// Reads `key<TAB>value[<TAB>...]` lines, in file order; `#` starts a
-/// comment line.
-pub fn read_tsv(path: &Path) -> Vec<(String, String)> {
+/// Reads tab-separated lines, in file order; `#` starts a comment line.
+pub fn read_rows(path: &Path) -> Vec<Vec<String>> {
     let text = std::fs::read_to_string(path)
         .unwrap_or_else(|e| panic!("cannot read {}: {e}", path.display()));
     text.lines()
         .filter(|l| !l.trim().is_empty() && !l.starts_with('#'))
-        .filter_map(|l| {
-            let mut parts = l.split('\t');
-            Some((parts.next()?.to_string(), parts.next()?.to_string()))
+        .map(|l| l.split('\t').map(str::to_string).collect())
+        .collect()
+}
+
+/// Reads `key<TAB>value[<TAB>...]` lines as (key, value) pairs.
+pub fn read_tsv(path: &Path) -> Vec<(String, String)> {
+    read_rows(path)
+        .into_iter()
+        .filter_map(|row| {
+            let mut columns = row.into_iter();
+            Some((columns.next()?, columns.next()?))
         })
         .collect()
+}
+
+/// What the harness reads from the scripts' files besides its own timings.
+pub struct Extra {
+    /// W2t, W3, W4 instructions per operation of the no_std-tier build.
+    pub no_std_ir: BTreeMap<String, f64>,
+    /// One W2t wake, function by function: row, wrt-pool Ir, embassy-raw Ir.
+    pub wake_account: Vec<Vec<String>>,
+    /// scripts/bench-build-size.sh's figures.
+    pub build: Vec<(String, String)>,
 }
 
 pub fn tsv(results: &BTreeMap<String, Measured>) -> String {
@@ -131,12 +148,12 @@ fn fmt_opt(x: Option<f64>) -> String {
 pub fn markdown(
     cases: &[Case],
     results: &BTreeMap<String, Measured>,
-    no_std_ir: &BTreeMap<String, f64>,
+    extra: &Extra,
     mem: &Memory,
-    build: &[(String, String)],
     env: &Env,
     smoke: bool,
 ) -> String {
+    let build = &extra.build;
     let mut o = String::new();
     let have_ir = results.values().any(|m| m.ir.is_some());
     let _ = writeln!(o, "### Environment\n");
@@ -227,7 +244,8 @@ pub fn markdown(
         o.push('\n');
     }
 
-    o.push_str(&no_std_tier(no_std_ir));
+    o.push_str(&no_std_tier(&extra.no_std_ir));
+    o.push_str(&wake_account(&extra.wake_account));
 
     // W5: memory.
     let _ = writeln!(o, "### W5: memory (x86_64)\n");
@@ -316,6 +334,38 @@ fn no_std_tier(ir: &BTreeMap<String, f64>) -> String {
         );
     }
     o.push('\n');
+    o
+}
+
+/// One W2t wake, function by function (scripts/bench-callgrind.sh
+/// aggregates callgrind's self costs): where wrt's instructions per wake go,
+/// beside Embassy's.
+fn wake_account(rows: &[Vec<String>]) -> String {
+    let mut o = String::new();
+    if rows.is_empty() {
+        return o;
+    }
+    let _ = writeln!(
+        o,
+        "### W2t: one wake, function by function\n\n\
+         Each function's own instructions (callgrind's self cost) per wake of \
+         W2t on the std build: (Ir of 2N operations − Ir of N) / 1,000 N, \
+         grouped by what the functions do; the rows add up to the W2t \
+         figures above, divided by 1,000.\n"
+    );
+    let _ = writeln!(
+        o,
+        "| per wake (Ir) | wrt-pool | embassy-raw |\n|---|--:|--:|"
+    );
+    let (mut wrt, mut embassy) = (0.0, 0.0);
+    for row in rows {
+        let number = |i: usize| row.get(i).and_then(|v| v.parse::<f64>().ok());
+        let (label, a, b) = (&row[0], number(1), number(2));
+        wrt += a.unwrap_or(0.0);
+        embassy += b.unwrap_or(0.0);
+        let _ = writeln!(o, "| {label} | {} | {} |", fmt_opt(a), fmt_opt(b));
+    }
+    let _ = writeln!(o, "| total | {} | {} |\n", fmt_num(wrt), fmt_num(embassy));
     o
 }
 
