@@ -114,25 +114,25 @@ log "the no_std tier"
 count_cases "$bin_no_std" '^(W2t|W3|W4)/(wrt-pool|wrt-boxed|embassy-raw|signal-only)$' "$no_std_file"
 
 # One W2t wake, function by function (full runs only): callgrind's self
-# cost of each function over N and 2N operations (N = 20, 1,000 wakes
-# each) for wrt's pool task and Embassy's, on the std build. The rows group
+# cost of each function over N and 2N operations (1,000 wakes each) for wrt's pool task and Embassy's, on the std build. The rows group
 # the functions each executor runs per wake; "everything else" keeps their
 # sum equal to the W2t total.
 wake_file="$out/wake-account.tsv"
 rm -f "$wake_file"
 if [ -z "$filter" ]; then
     log "W2t: one wake, function by function"
+    n=$(iters_for W2t/)
     for exec in wrt-pool embassy-raw; do
         for k in 1 2; do
             valgrind --tool=callgrind --callgrind-out-file="$out/w2t-$exec-$k.cg" \
-                "$bin" --only "W2t/$exec" --iters $((20 * k)) >/dev/null 2>&1
+                "$bin" --only "W2t/$exec" --iters $((n * k)) >/dev/null 2>&1
         done
     done
-    python3 - "$out" "$wake_file" <<'EOF'
+    python3 - "$out" "$wake_file" "$n" <<'EOF'
 import re, subprocess, sys
 
-out, tsv = sys.argv[1], sys.argv[2]
-n, wakes_per_op = 20, 1000
+out, tsv, n = sys.argv[1], sys.argv[2], int(sys.argv[3])
+wakes_per_op = 1000
 # (row, parts of the function names it covers: wrt's, then Embassy's)
 rows = [
     ("the task's body (`Opaque::poll`, the same function for both)",
