@@ -50,7 +50,10 @@ fn check_shutdown(exec: &'static dyn WrtExecutor) {
     );
 }
 
-// One test, run in sequence: the `stage` pool (4 slots) is shared.
+// One test, run in sequence: the `stage` pool (4 slots) is shared. Each
+// pipeline needs all 4 right after the previous one joined its tasks, so this
+// also checks that a joined task's slot is free at once, even on Tokio's
+// multi-threaded runtime, whose worker may still be inside the joiner's wake.
 #[test]
 fn same_task_code_same_results_on_every_executor() {
     static FALLBACK: FallbackExecutor = FallbackExecutor::new();

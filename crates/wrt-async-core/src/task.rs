@@ -13,25 +13,17 @@ use crate::ExecutorError;
 /// Implemented by the slots of [`TaskPool`](crate::TaskPool); the methods take
 /// `&'static self` because slots live in statics.
 pub(crate) trait RunTask: Sync {
-    /// Polls the task's future in place. Only the owning `TaskRef` calls this,
-    /// never concurrently (it needs `&mut TaskRef`). On completion, tells
-    /// whether the runner left the slot with it ([`Exit::Left`]: the TaskRef
-    /// must not call in again) or still holds it ([`Exit::Stays`]: it leaves
-    /// through `release_runner` when the TaskRef is dropped).
-    fn poll_task(&'static self, cx: &mut Context<'_>) -> Poll<Exit>;
+    /// Polls the task's future in place. Only the owning `TaskRef`
+    /// (`runner`) calls this, never concurrently. When the task completes,
+    /// the slot hands its result over, the runner leaves, and the slot calls
+    /// [`TaskRef::forget_slot`] on `runner` at once, before anything that
+    /// could unwind (waking the join handle): a TaskRef never lets go of a
+    /// slot twice, even when a waker panics.
+    fn poll_task(&'static self, cx: &mut Context<'_>, runner: &mut TaskRef) -> Poll<()>;
 
-    /// Gives up the right to run the task. If it has not completed, its
-    /// future is dropped and its join handle sees `reason`.
+    /// Gives up the right to run a task that has not completed: its future
+    /// is dropped and its join handle sees `reason`.
     fn release_runner(&'static self, reason: ExecutorError);
-}
-
-/// What became of the runner's hold on a slot whose task completed.
-pub(crate) enum Exit {
-    /// The runner left as the task completed: nothing is left to release.
-    Left,
-    /// The runner still holds the slot (a join waker had to be woken first);
-    /// `release_runner` lets go of it.
-    Stays,
 }
 
 /// A task in a static [`TaskPool`](crate::TaskPool) slot, ready to be spawned.
@@ -78,8 +70,8 @@ pub(crate) struct Spent {
 pub(crate) static SPENT: Spent = Spent { _not_zero_sized: 0 };
 
 impl RunTask for Spent {
-    fn poll_task(&'static self, _: &mut Context<'_>) -> Poll<Exit> {
-        Poll::Ready(Exit::Left)
+    fn poll_task(&'static self, _: &mut Context<'_>, _: &mut TaskRef) -> Poll<()> {
+        Poll::Ready(())
     }
 
     fn release_runner(&'static self, _: ExecutorError) {}
@@ -96,6 +88,13 @@ impl TaskRef {
         core::mem::replace(&mut self.task, &SPENT).release_runner(reason);
     }
 
+    /// Called by the slot as the runner leaves it: the task completed, and
+    /// the slot may be someone else's from now on.
+    #[inline]
+    pub(crate) fn forget_slot(&mut self) {
+        self.task = &SPENT;
+    }
+
     /// Whether the task completed (its runner has left the slot).
     #[inline]
     fn is_spent(&self) -> bool {
@@ -107,16 +106,9 @@ impl Future for TaskRef {
     type Output = ();
 
     #[inline]
-    fn poll(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<()> {
-        match self.task.poll_task(cx) {
-            Poll::Pending => Poll::Pending,
-            Poll::Ready(exit) => {
-                if let Exit::Left = exit {
-                    self.task = &SPENT;
-                }
-                Poll::Ready(())
-            }
-        }
+    fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<()> {
+        let runner = self.get_mut();
+        runner.task.poll_task(cx, runner)
     }
 }
 
@@ -131,8 +123,8 @@ impl Drop for TaskRef {
     }
 }
 
-/// Lets go of a slot a dropped TaskRef still holds: cancels a task that has
-/// not completed, or leaves one that completed while its joiner was woken.
+/// Lets go of a slot a dropped TaskRef still holds: cancels its task, which
+/// has not completed.
 #[cold]
 #[inline(never)]
 fn release(task: &'static dyn RunTask) {

@@ -194,6 +194,49 @@ fn output_whose_drop_panics() {
     });
 }
 
+#[test]
+fn join_waker_that_panics_when_the_task_completes() {
+    // The completing runner has left the slot (and its TaskRef forgot it)
+    // before it wakes the join handle: the panic of that wake reaches the
+    // executor like a panic of the task, but the task's result stands, and
+    // nothing lets go of the slot a second time.
+    struct PanickingWake;
+    impl std::task::Wake for PanickingWake {
+        fn wake(self: Arc<Self>) {
+            panic!("injected: join waker panics");
+        }
+    }
+    static POOL: TaskPool<Faulty, 1> = TaskPool::new();
+    static EXEC: FallbackExecutor<2> = FallbackExecutor::new();
+    quietly(|| {
+        let mut join = POOL
+            .claim(|| faulty(true, None, None))
+            .spawn_on(&EXEC)
+            .unwrap();
+        let waker = Waker::from(Arc::new(PanickingWake));
+        let mut cx = Context::from_waker(&waker);
+        assert!(Pin::new(&mut join).poll(&mut cx).is_pending());
+        EXEC.poll_once().unwrap();
+        assert_eq!(EXEC.stats().panicked, 1);
+        assert_eq!(EXEC.stats().live, 0);
+        assert!(join.is_finished());
+        assert!(matches!(
+            Pin::new(&mut join).poll(&mut cx),
+            Poll::Ready(Ok(_))
+        ));
+        drop(join);
+        assert_eq!(POOL.in_use(), 0);
+        // The slot is whole: a task runs in it again.
+        let again = POOL
+            .claim(|| faulty(true, None, None))
+            .spawn_on(&EXEC)
+            .unwrap();
+        assert!(matches!(EXEC.block_on(again), Ok(Ok(_))));
+        assert_eq!(POOL.in_use(), 0);
+        assert_eq!(EXEC.stats().panicked, 1);
+    });
+}
+
 /// Stores the waker of every poll where the test can reach it.
 struct StoreWaker {
     waker: Arc<Mutex<Option<Waker>>>,

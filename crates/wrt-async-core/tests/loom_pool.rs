@@ -149,6 +149,10 @@ fn completion_wakes_the_join_handle_on_another_thread() {
         // Parks until woken: a lost wake-up is a deadlock loom reports.
         let output = block_on(join).expect("the task completed");
         assert_eq!(output.value, 7);
+        // The runner left before it woke the handle, and `block_on` dropped
+        // the handle: the slot is free for the next claim already, although
+        // the runner's thread may not have returned from the wake yet.
+        assert_eq!(ONE.in_use(), 0, "a joined task's slot is free at once");
         drop(output);
         runner.join().unwrap();
         assert_eq!((futures.count(), outputs.count()), (1, 1));
@@ -166,6 +170,7 @@ fn cancellation_races_the_join_handle() {
             .unwrap();
         let canceller = thread::spawn(move || drop(task));
         assert!(matches!(block_on(join), Err(ExecutorError::Cancelled)));
+        assert_eq!(ONE.in_use(), 0, "a cancelled task's slot is free at once");
         canceller.join().unwrap();
         assert_eq!((futures.count(), outputs.count()), (1, 0));
         assert_eq!(ONE.in_use(), 0);

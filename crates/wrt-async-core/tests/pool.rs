@@ -220,6 +220,55 @@ fn join_handle_wakes_across_threads() {
     worker.join().unwrap().unwrap();
 }
 
+#[test]
+fn a_joined_task_s_slot_can_be_claimed_again_at_once() {
+    // The runner leaves the slot before it wakes the join handle, so a
+    // caller that was woken by the handle can spawn into the pool again at
+    // once, while the runner's thread is still inside the wake. A
+    // supervisor that restarts the task of a one-slot pool relies on this.
+    use std::sync::{Arc, Barrier};
+    use std::task::{Wake, Waker};
+
+    /// Holds the runner inside the wake until the joiner has checked.
+    struct HeldWake {
+        woken: Barrier,
+        checked: Barrier,
+    }
+    impl Wake for HeldWake {
+        fn wake(self: Arc<Self>) {
+            self.woken.wait();
+            self.checked.wait();
+        }
+    }
+
+    static POOL: TaskPool<Job, 1> = TaskPool::new();
+    let held = Arc::new(HeldWake {
+        woken: Barrier::new(2),
+        checked: Barrier::new(2),
+    });
+    let (mut task, mut join) = POOL.claim(|| job(5)).into_parts().unwrap();
+    let waker = Waker::from(held.clone());
+    let mut cx = Context::from_waker(&waker);
+    assert!(Pin::new(&mut join).poll(&mut cx).is_pending());
+    let runner = std::thread::spawn(move || {
+        let mut cx = Context::from_waker(Waker::noop());
+        assert!(Pin::new(&mut task).poll(&mut cx).is_ready());
+    });
+    held.woken.wait();
+    assert_eq!(Pin::new(&mut join).poll(&mut cx), Poll::Ready(Ok(5)));
+    drop(join);
+    let again = POOL.claim(|| job(6)).into_parts();
+    held.checked.wait();
+    runner.join().unwrap();
+    let (task, join) =
+        again.expect("the joined task's slot is free although its runner is still waking");
+    drop(task);
+    assert_eq!(
+        wrt_async_core::current_executor().block_on(join),
+        Ok(Err(ExecutorError::Cancelled))
+    );
+}
+
 /// A minimal executor of another kind: spawns boxed futures onto a
 /// fallback it owns. Proves pool tasks run on any `WrtExecutor`, through the
 /// trait's default `spawn_task` (which boxes the TaskRef).

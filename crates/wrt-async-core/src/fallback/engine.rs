@@ -47,10 +47,9 @@ impl Task {
         }
     }
 
-    /// Drops a task that completed. A static task's runner has usually left
-    /// its slot with the completion already; if it stayed (to wake a join
-    /// handle), the drop releases the slot, which may drop the output. A
-    /// destructor that panics must not take the executor down.
+    /// Drops a task that completed. A static task's runner left its slot
+    /// with the completion, so that drop does nothing; a boxed future's
+    /// destructor may panic, which must not take the executor down.
     #[inline]
     fn retire(self) {
         let _ = isolate(move || drop(self));

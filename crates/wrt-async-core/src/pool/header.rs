@@ -33,16 +33,20 @@ pub(super) const BITMAP_SLOTS: usize = 32;
 /// [`SlotHeader::hand_over`] starts (saves it a second load).
 pub(super) struct Joiner(u32);
 
-/// What [`SlotHeader::hand_over`] did with a completed task's output.
+/// What [`SlotHeader::hand_over`] did with a completed task's result.
 pub(super) enum HandOver {
-    /// Published; the runner left the slot with it, and the join handle
-    /// recycles the slot.
-    Taken,
-    /// Published and the waiting join handle woken; the runner still holds
-    /// the slot and leaves when its `TaskRef` is dropped.
-    Woken,
-    /// The join handle left meanwhile: nobody will read the output. The
-    /// runner takes it back, drops it and frees the slot.
+    /// Published, and the runner left the slot. It still has to wake the
+    /// join handle's waker, if the handle was waiting: only once it has
+    /// forgotten the slot, so that the woken joiner finds the slot without
+    /// a runner and a waker that panics cannot make the runner let go twice.
+    Left(Option<Waker>),
+    /// Published, and the runner left last: the join handle let go between
+    /// the two. The runner recycles the slot once it has forgotten it (and
+    /// drops the waker the handle no longer needs).
+    LeftLast(Option<Waker>),
+    /// The join handle left before the result was published: nobody will
+    /// read it. The runner, still the slot's only owner, takes it back,
+    /// drops it and frees the slot.
     Abandoned,
 }
 
@@ -138,23 +142,21 @@ impl SlotHeader {
         (state & HANDLE != 0).then_some(Joiner(state))
     }
 
-    /// The runner's side of a completion whose output it wrote to the stage,
-    /// after [`joiner`](Self::joiner) found the handle: leaves the slot in
-    /// one compare-and-swap (RUNNER -> DONE) when nobody waits. A join waker
-    /// is woken while the runner still holds the slot, so that a panicking
-    /// waker leaves the runner to release it.
+    /// The runner's side of a completion whose result it wrote to the stage,
+    /// after [`joiner`](Self::joiner) found the handle: publishes the result
+    /// and leaves the slot, in one compare-and-swap (RUNNER -> DONE) when
+    /// nobody waits.
     pub(super) fn hand_over(&self, seen: Joiner) -> HandOver {
         let Joiner(mut state) = seen;
         loop {
-            if state & JOIN_WAKER != 0 {
-                self.complete();
-                return HandOver::Woken;
-            }
             if state & HANDLE == 0 {
                 return HandOver::Abandoned;
             }
+            if state & JOIN_WAKER != 0 {
+                return self.take_join_waker_and_leave();
+            }
             // RUNNER and HANDLE are set and DONE is clear in `state`: the
-            // exchange publishes the output (Release) and leaves in one
+            // exchange publishes the result (Release) and leaves in one
             // step.
             match self.state.compare_exchange_weak(
                 state,
@@ -162,23 +164,36 @@ impl SlotHeader {
                 Ordering::AcqRel,
                 Ordering::Acquire,
             ) {
-                Ok(_) => return HandOver::Taken,
+                Ok(_) => return HandOver::Left(None),
                 Err(now) => state = now,
             }
         }
     }
 
-    /// Publishes the result written to the stage and wakes the joiner, if
-    /// one published a waker. The runner keeps its hold on the slot.
-    pub(super) fn complete(&self) {
+    /// `hand_over` when the join handle waits: setting DONE makes the waker
+    /// cell the runner's (the handle can no longer withdraw its waker), so
+    /// the runner takes the waker before it leaves. Two steps, where a
+    /// handle nobody waits on takes one: a handle polled between them (not
+    /// woken: the wake comes after both) sees the result while the runner
+    /// still holds the slot for these few instructions.
+    fn take_join_waker_and_leave(&self) -> HandOver {
+        // AcqRel: publishes the result, and (Acquire) sees the waker the
+        // handle wrote before it set JOIN_WAKER.
         let before = self.state.fetch_or(DONE, Ordering::AcqRel);
-        if before & JOIN_WAKER != 0 {
+        let waker = if before & JOIN_WAKER != 0 {
             // SAFETY: JOIN_WAKER was set when we set DONE, so the handle can
             // no longer withdraw the waker (its compare-and-swap expects DONE
-            // clear): the cell is ours alone.
-            if let Some(waker) = unsafe { (*self.join_waker.get()).take() } {
-                waker.wake();
-            }
+            // clear) nor touch the cell: it is ours alone until we leave.
+            unsafe { (*self.join_waker.get()).take() }
+        } else {
+            // The handle withdrew its waker since we looked, and may have
+            // left: then `leave` finds us last.
+            None
+        };
+        if self.leave(RUNNER) {
+            HandOver::LeftLast(waker)
+        } else {
+            HandOver::Left(waker)
         }
     }
 
@@ -270,14 +285,14 @@ impl SlotHeader {
     pub(super) fn free(&self) {
         // SAFETY: the last owner has exclusive access to the cells. The waker
         // cell is normally empty by now; a waker left behind by a join whose
-        // `clone` panicked is dropped here rather than leaked.
+        // `clone` panicked is dropped, after the slot is given back (its
+        // destructor is foreign code that may panic), rather than leaked.
         let (waker, bitmap) = unsafe {
             (
                 (*self.join_waker.get()).take(),
                 crate::atomic::read_cell(&self.bitmap),
             )
         };
-        drop(waker);
         let index = (self.state.load(Ordering::Relaxed) >> INDEX_SHIFT) as usize;
         if index < BITMAP_SLOTS {
             self.state.store(0, Ordering::Relaxed);
@@ -289,5 +304,6 @@ impl SlotHeader {
         } else {
             self.state.store(0, Ordering::Release);
         }
+        drop(waker);
     }
 }

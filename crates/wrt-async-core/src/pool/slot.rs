@@ -7,11 +7,11 @@ use core::pin::Pin;
 use core::ptr;
 use core::task::{Context, Poll, Waker};
 
-use super::header::{HANDLE, HandOver, RUNNER, SlotHeader};
+use super::header::{HANDLE, HandOver, Joiner, SlotHeader};
 use crate::ExecutorError;
 use crate::atomic::{AtomicU32, UnsafeCell};
 use crate::join::JoinTarget;
-use crate::task::{Exit, RunTask, TaskRef};
+use crate::task::{RunTask, TaskRef};
 
 /// What a slot holds. The future is pinned in place from the first poll until
 /// it is dropped in place; the output is an ordinary value.
@@ -67,32 +67,67 @@ where
         (TaskRef::new(self), crate::JoinHandle::new(self))
     }
 
-    /// The runner's side of a completion: hands `output` to the join handle,
-    /// with no read-modify-write of the state at all when the handle is
-    /// gone. The stage is `Empty` (the future was dropped in place).
+    /// The runner's side of a completion, or of a cancellation: hands
+    /// `result` to the join handle and leaves the slot, with no
+    /// read-modify-write of the state at all when the handle is gone. The
+    /// stage is `Empty` (the future was dropped in place). `runner` (the
+    /// completing TaskRef; `None` for a cancellation, whose TaskRef is
+    /// already gone) forgets the slot as soon as the runner has left.
     ///
-    /// Whatever may unwind here (the output's destructor, a join waker)
-    /// runs while the runner still holds the slot, so that on a panic the
-    /// TaskRef, which then has not seen `Ready`, still releases it through
-    /// `release_runner`.
+    /// Whatever may unwind before the runner leaves (the result's
+    /// destructor) runs while the runner still holds the slot and has not
+    /// published, so that on a panic its `TaskRef` still releases the slot
+    /// through `release_runner`. What runs after (a waker, the destructor
+    /// of a result nobody took) runs once the runner forgot the slot.
+    ///
+    /// Inline up to the detached case (the common one, and the cheap one);
+    /// the hand-over to a join handle is one out-of-line copy per task type.
     #[inline]
-    fn finish(&self, output: F::Output) -> Exit {
-        let Some(joiner) = self.header.joiner() else {
-            drop(output);
-            self.header.free();
-            return Exit::Left;
+    fn publish(&self, result: Result<F::Output, ExecutorError>, runner: Option<&mut TaskRef>) {
+        match self.header.joiner() {
+            None => {
+                drop(result);
+                self.header.free();
+                if let Some(runner) = runner {
+                    runner.forget_slot();
+                }
+            }
+            Some(joiner) => self.hand_to_joiner(joiner, result, runner),
+        }
+    }
+
+    /// `publish` when the join handle was there as the runner looked.
+    fn hand_to_joiner(
+        &self,
+        joiner: Joiner,
+        result: Result<F::Output, ExecutorError>,
+        runner: Option<&mut TaskRef>,
+    ) {
+        let forget = || {
+            if let Some(runner) = runner {
+                runner.forget_slot();
+            }
         };
         // SAFETY: RUNNER is ours and DONE is clear: the stage is ours, and
         // `Empty`, so writing over it loses nothing.
-        unsafe { self.stage.get().write(Stage::Finished(Ok(output))) };
+        unsafe { self.stage.get().write(Stage::Finished(result)) };
         match self.header.hand_over(joiner) {
-            HandOver::Taken => Exit::Left,
-            HandOver::Woken => Exit::Stays,
+            HandOver::Left(waker) => {
+                forget();
+                if let Some(waker) = waker {
+                    waker.wake();
+                }
+            }
+            HandOver::LeftLast(waker) => {
+                forget();
+                drop(waker);
+                self.recycle();
+            }
             HandOver::Abandoned => {
                 // SAFETY: RUNNER is ours and DONE clear: the stage is ours.
                 drop(unsafe { ptr::replace(self.stage.get(), Stage::Empty) });
                 self.header.free();
-                Exit::Left
+                forget();
             }
         }
     }
@@ -130,30 +165,25 @@ where
     /// dropped and the join handle sees `reason`.
     #[cold]
     fn cancel(&self, reason: ExecutorError) {
-        /// Finishes the release even if dropping the future panics, so the
+        /// Publishes `reason` even if dropping the future panics, so the
         /// join handle is never left waiting and the slot is never lost.
-        struct Leave<'a, F: Future + Send + 'static>(&'a PoolSlot<F>, ExecutorError)
+        struct Publish<'a, F: Future + Send + 'static>(&'a PoolSlot<F>, ExecutorError)
         where
             F::Output: Send;
-        impl<F: Future + Send + 'static> Drop for Leave<'_, F>
+        impl<F: Future + Send + 'static> Drop for Publish<'_, F>
         where
             F::Output: Send,
         {
             fn drop(&mut self) {
-                let slot = self.0;
-                // SAFETY: not DONE, so the runner (us) still owns the stage,
-                // which `clear_stage` left `Empty`.
-                unsafe { slot.stage.get().write(Stage::Finished(Err(self.1))) };
-                slot.header.complete();
-                if slot.header.leave(RUNNER) {
-                    slot.recycle();
-                }
+                // The TaskRef already forgot the slot (it is being dropped,
+                // or `fail` replaced it).
+                self.0.publish(Err(self.1), None);
             }
         }
-        let leave = Leave(self, reason);
+        let publish = Publish(self, reason);
         // SAFETY: not DONE: the runner owns the stage.
         unsafe { self.clear_stage() };
-        drop(leave);
+        drop(publish);
     }
 }
 
@@ -173,16 +203,15 @@ impl<F: Future + Send + 'static> RunTask for PoolSlot<F>
 where
     F::Output: Send,
 {
-    fn poll_task(&'static self, cx: &mut Context<'_>) -> Poll<Exit> {
-        // SAFETY: the unique TaskRef (held through `&mut`) is the only caller,
-        // and until it leaves (in `finish` or `release_runner`) the runner
-        // alone owns the stage.
+    fn poll_task(&'static self, cx: &mut Context<'_>, runner: &mut TaskRef) -> Poll<()> {
+        // SAFETY: the unique TaskRef (`runner`) is the only caller, and until
+        // it leaves (in `publish`) it alone owns the stage.
         let stage = unsafe { &mut *self.stage.get() };
         let Stage::Running(future) = stage else {
             // The stage leaves `Running` only with the completion, after
-            // which an executor keeping the `Future` contract polls no more.
+            // which the TaskRef forgot the slot.
             debug_assert!(false, "a pool task polled after it completed");
-            return Poll::Ready(Exit::Stays);
+            return Poll::Ready(());
         };
         // SAFETY: the future lives in static storage and is only ever dropped
         // in place (`clear_stage`), never moved: it stays pinned.
@@ -193,19 +222,18 @@ where
                 // SAFETY: still the runner's stage; dropping the future in
                 // place before the output is stored keeps the pin promise.
                 unsafe { self.clear_stage() };
-                Poll::Ready(self.finish(output))
+                self.publish(Ok(output), Some(runner));
+                Poll::Ready(())
             }
         }
     }
 
     fn release_runner(&'static self, reason: ExecutorError) {
-        if !self.header.is_done() {
-            self.cancel(reason);
-        } else if self.header.leave(RUNNER) {
-            // Completed, and the runner stayed to wake the joiner (see
-            // `finish`); the handle is gone too.
-            self.recycle();
-        }
+        // A runner that published has left and forgotten the slot in the
+        // same breath (no code that can unwind runs in between): one that
+        // still holds it holds a task that has not completed.
+        debug_assert!(!self.header.is_done());
+        self.cancel(reason);
     }
 }
 
