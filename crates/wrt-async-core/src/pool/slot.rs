@@ -88,9 +88,7 @@ where
             None => {
                 drop(result);
                 self.header.free();
-                if let Some(runner) = runner {
-                    runner.forget_slot();
-                }
+                forget(runner);
             }
             Some(joiner) => self.hand_to_joiner(joiner, result, runner),
         }
@@ -103,23 +101,18 @@ where
         result: Result<F::Output, ExecutorError>,
         runner: Option<&mut TaskRef>,
     ) {
-        let forget = || {
-            if let Some(runner) = runner {
-                runner.forget_slot();
-            }
-        };
         // SAFETY: RUNNER is ours and DONE is clear: the stage is ours, and
         // `Empty`, so writing over it loses nothing.
         unsafe { self.stage.get().write(Stage::Finished(result)) };
         match self.header.hand_over(joiner) {
             HandOver::Left(waker) => {
-                forget();
+                forget(runner);
                 if let Some(waker) = waker {
                     waker.wake();
                 }
             }
             HandOver::LeftLast(waker) => {
-                forget();
+                forget(runner);
                 drop(waker);
                 self.recycle();
             }
@@ -127,7 +120,7 @@ where
                 // SAFETY: RUNNER is ours and DONE clear: the stage is ours.
                 drop(unsafe { ptr::replace(self.stage.get(), Stage::Empty) });
                 self.header.free();
-                forget();
+                forget(runner);
             }
         }
     }
@@ -184,6 +177,15 @@ where
         // SAFETY: not DONE: the runner owns the stage.
         unsafe { self.clear_stage() };
         drop(publish);
+    }
+}
+
+/// The runner has left its slot: the completing TaskRef (none for a
+/// cancellation, whose TaskRef is already gone) must not reach it again.
+#[inline]
+fn forget(runner: Option<&mut TaskRef>) {
+    if let Some(runner) = runner {
+        runner.forget_slot();
     }
 }
 
